@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+import datetime
+import hashlib
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .sanitize import clean_html, html_to_text, word_count
+
+
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200) -> str:
+    """A slug for `text` that no row of `model` uses yet ("name", "name-2", "name-3", …)."""
+    base = slugify(text, allow_unicode=False)[: max_length - 8].strip("-") or "untitled"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class SourceQuerySet(models.QuerySet):
+    def with_stats(self) -> SourceQuerySet:
+        return self.annotate(
+            article_count=Count("articles", distinct=True),
+            first_published=Min("articles__published"),
+            last_published=Max("articles__published"),
+        )
+
+    def matching(self, name: str = "", homepage: str = "") -> Source | None:
+        """The source with this name, or failing that one on the same domain."""
+        if name:
+            found = self.filter(name__iexact=name.strip()).first()
+            if found:
+                return found
+        domain = domain_of(homepage)
+        if domain:
+            for source in self.exclude(homepage=""):
+                if source.domain == domain:
+                    return source
+        return None
+
+
+def domain_of(url: str) -> str:
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.").lower()
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    homepage = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Source, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:source", args=[self.slug])
+
+    @property
+    def domain(self) -> str:
+        return domain_of(self.homepage)
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Author, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:author", args=[self.slug])
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class CommentPolicy(models.TextChoices):
+    OPEN = "open", "Open"
+    PREMODERATED = "premoderated", "Pre-moderated"
+    CLOSED = "closed", "Closed"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def for_listing(self) -> ArticleQuerySet:
+        """What an article row shows: its source and authors, without N+1 queries."""
+        return self.select_related("source").prefetch_related("authors")
+
+    def newest(self) -> ArticleQuerySet:
+        return self.order_by(models.F("published").desc(nulls_last=True), "-created", "-id")
+
+    def oldest(self) -> ArticleQuerySet:
+        return self.order_by(models.F("published").asc(nulls_last=True), "created", "id")
+
+    def most_discussed(self) -> ArticleQuerySet:
+        return self.order_by("-comment_count", models.F("published").desc(nulls_last=True), "-id")
+
+    def with_discussion(self) -> ArticleQuerySet:
+        return self.filter(comment_count__gt=0)
+
+    def published_in_year(self, year: int) -> ArticleQuerySet:
+        return self.filter(published__year=year)
+
+
+class Article(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, related_name="articles", blank=True)
+    title = models.CharField(max_length=500)
+    kicker = models.CharField(max_length=200, blank=True)
+    dek = models.CharField(max_length=1000, blank=True)
+    slug = models.SlugField(max_length=255, unique=True)
+    url = models.URLField("original address", max_length=1000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    body_html = models.TextField(help_text="Sanitized HTML paragraphs.")
+    body_text = models.TextField(help_text="Plain-text copy of the body, for search.")
+    word_count = models.PositiveIntegerField(default=0)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    comment_policy = models.CharField(
+        max_length=12, choices=CommentPolicy.choices, default=CommentPolicy.OPEN
+    )
+    discussion_locked = models.BooleanField(default=False)
+    discussion_closes_at = models.DateTimeField(null=True, blank=True)
+    # Denormalised so that "most discussed" sorts and "has discussion" filters use an index
+    # instead of counting comments per row; kept in step by the comment actions.
+    comment_count = models.PositiveIntegerField(default=0, db_index=True)
+    last_comment_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_url_unique_when_present"
+            )
+        ]
+        indexes = [models.Index(fields=["published", "id"], name="article_published_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("archive:article", args=[self.slug])
+
+    @property
+    def published_display(self) -> str:
+        return format_partial_date(self.published, self.published_precision)
+
+    @property
+    def published_iso(self) -> str:
+        """The date as far as it is known: YYYY-MM-DD, YYYY-MM or YYYY."""
+        if self.published is None:
+            return ""
+        if self.published_precision == DatePrecision.YEAR:
+            return f"{self.published:%Y}"
+        if self.published_precision == DatePrecision.MONTH:
+            return f"{self.published:%Y-%m}"
+        return self.published.isoformat()
+
+    @property
+    def discussion_is_open(self) -> bool:
+        if self.comment_policy == CommentPolicy.CLOSED or self.discussion_locked:
+            return False
+        return self.discussion_closes_at is None or self.discussion_closes_at > timezone.now()
+
+    def set_body(self, body_html: str) -> None:
+        """Sanitize `body_html` and derive the plain text, word count and content hash."""
+        self.body_html = clean_html(body_html)
+        self.body_text = html_to_text(self.body_html)
+        self.word_count = word_count(self.body_text)
+        self.content_hash = self.hash_content(self.title, self.body_text)
+
+    @staticmethod
+    def hash_content(title: str, body_text: str) -> str:
+        return hashlib.sha256(f"{title}\n\n{body_text}".encode()).hexdigest()
+
+
+def format_partial_date(value: datetime.date | None, precision: str) -> str:
+    """ "21 April 2008", "April 2008" or "2008" according to what is known."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return str(value.year)
+    if precision == DatePrecision.MONTH:
+        return f"{value:%B} {value.year}"
+    return f"{value.day} {value:%B} {value.year}"
+
+
+class ArticleRevision(models.Model):
+    """The title and body an article had before an import or an edit replaced them."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=500)
+    body_html = models.TextField()
+    body_text = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    created = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.created:%Y-%m-%d %H:%M})"
+
+
+class ImportFormat(models.TextChoices):
+    TEXT = "text", "Plain text"
+    HTML = "html", "Saved HTML page"
+    FEED = "feed", "RSS or Atom feed"
+    JSONL = "jsonl", "JSON Lines export"
+    DEMO = "demo", "Demo content"
+    MANUAL = "manual", "Entered by hand"
+
+
+class Provenance(models.Model):
+    """Where an article's text came from: one row per import that created or changed it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="provenance")
+    file_name = models.CharField(max_length=500)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    format = models.CharField(max_length=10, choices=ImportFormat.choices)
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    outcome = models.CharField(max_length=20, default="imported")
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.article_id}"
+
+
+class BoilerplatePattern(models.Model):
+    """A regular expression for page boilerplate that the text importer drops (admin-editable)."""
+
+    pattern = models.CharField(max_length=500, unique=True)
+    note = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pattern"]
+
+    def __str__(self) -> str:
+        return self.pattern

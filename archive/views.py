@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+
+from .filters import ArticleFilter
+from .models import Article, Author, Source
+from .pagination import paginate
+
+
+def home(request):
+    latest = Article.objects.for_listing().newest()[:8]
+    discussed = Article.objects.for_listing().with_discussion().most_discussed()[:5]
+    sources = Source.objects.with_stats().filter(article_count__gt=0).order_by("-article_count")
+    return render(
+        request,
+        "archive/home.html",
+        {"latest": latest, "discussed": discussed, "sources": sources[:12]},
+    )
+
+
+def article_list(request):
+    filterset = ArticleFilter(request.GET or None, queryset=Article.objects.for_listing())
+    if filterset.is_bound and not filterset.is_valid():
+        # Show the form with its messages and no rows: a wrong filter matches nothing.
+        return render(
+            request,
+            "archive/article_list.html",
+            {"filter": filterset, "page": None, "total": 0},
+            status=400,
+        )
+    if filterset.is_bound:
+        articles = filterset.sorted_qs()
+    else:
+        articles = Article.objects.for_listing().newest()
+    page = paginate(request, articles, settings.AGORA_ARTICLES_PER_PAGE)
+    return render(
+        request,
+        "archive/article_list.html",
+        {"filter": filterset, "page": page, "total": page.paginator.count},
+    )
+
+
+def article_detail(request, slug: str):
+    article = get_object_or_404(
+        Article.objects.select_related("source").prefetch_related("authors"), slug=slug
+    )
+    return render(request, "archive/article_detail.html", {"article": article})
+
+
+def source_list(request):
+    sources = Source.objects.with_stats().order_by("name")
+    return render(request, "archive/source_list.html", {"sources": sources})
+
+
+def source_detail(request, slug: str):
+    source = get_object_or_404(Source.objects.with_stats(), slug=slug)
+    articles = Article.objects.for_listing().filter(source=source).newest()
+    page = paginate(request, articles, settings.AGORA_ARTICLES_PER_PAGE)
+    return render(request, "archive/source_detail.html", {"source": source, "page": page})
+
+
+def author_detail(request, slug: str):
+    author = get_object_or_404(Author.objects.annotate(article_count=Count("articles")), slug=slug)
+    articles = Article.objects.for_listing().filter(authors=author).newest()
+    page = paginate(request, articles, settings.AGORA_ARTICLES_PER_PAGE)
+    return render(request, "archive/author_detail.html", {"author": author, "page": page})

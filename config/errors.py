@@ -1,0 +1,12 @@
+from django.core.exceptions import BadRequest
+from django.shortcuts import render
+
+
+class UserFacingBadRequest(BadRequest):
+    """A 400 whose message we wrote for the reader, so it is safe to show (Django hides the
+    message of other bad requests, which may come from anywhere)."""
+
+
+def bad_request(request, exception):
+    message = str(exception) if isinstance(exception, UserFacingBadRequest) else ""
+    return render(request, "400.html", {"message": message}, status=400)

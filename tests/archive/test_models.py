@@ -1,0 +1,63 @@
+import datetime
+
+import pytest
+
+from archive.models import Article, DatePrecision, Source, format_partial_date
+
+
+def test_partial_dates_show_only_what_is_known():
+    day = datetime.date(2008, 4, 21)
+    assert format_partial_date(day, DatePrecision.DAY) == "21 April 2008"
+    assert format_partial_date(day, DatePrecision.MONTH) == "April 2008"
+    assert format_partial_date(day, DatePrecision.YEAR) == "2008"
+    assert format_partial_date(None, DatePrecision.DAY) == ""
+
+
+def test_iso_form_follows_precision(make_article):
+    article = make_article(published=datetime.date(2008, 4, 1), precision=DatePrecision.MONTH)
+    assert article.published_iso == "2008-04"
+    article.published_precision = DatePrecision.YEAR
+    assert article.published_iso == "2008"
+
+
+def test_slugs_are_unique(make_article):
+    first = make_article("Iran and Iraq")
+    second = make_article("Iran and Iraq")
+    assert first.slug == "iran-and-iraq"
+    assert second.slug == "iran-and-iraq-2"
+
+
+def test_set_body_sanitizes_and_derives_text(make_source):
+    article = Article(source=make_source(), title="T")
+    article.set_body('<p onclick="x()">Hello <script>alert(1)</script><b>world</b></p><p>Two</p>')
+    assert "onclick" not in article.body_html and "script" not in article.body_html
+    assert article.body_text == "Hello world\n\nTwo"
+    assert article.word_count == 3
+    assert len(article.content_hash) == 64
+
+
+def test_url_is_unique_only_when_present(make_article):
+    from django.db import IntegrityError, transaction
+
+    make_article(url="")
+    make_article(url="")
+    make_article(url="https://example.org/a")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_article(url="https://example.org/a")
+
+
+def test_source_matching_by_name_or_domain(make_source):
+    source = make_source("The Courier", homepage="https://www.courier.example.org")
+    assert Source.objects.matching("the courier") == source
+    assert Source.objects.matching("Other", "http://courier.example.org/x") == source
+    assert Source.objects.matching("Other", "https://elsewhere.example.org") is None
+
+
+def test_source_stats(make_source, make_article):
+    source = make_source()
+    make_article(source=source, published=datetime.date(2001, 1, 1))
+    make_article(source=source, published=datetime.date(2010, 5, 5))
+    stats = Source.objects.with_stats().get(pk=source.pk)
+    assert stats.article_count == 2
+    assert stats.first_published == datetime.date(2001, 1, 1)
+    assert stats.last_published == datetime.date(2010, 5, 5)

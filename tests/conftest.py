@@ -1,0 +1,69 @@
+"""Shared fixtures: small factories for the archive's objects."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from pathlib import Path
+
+import pytest
+
+from archive.models import Article, Author, DatePrecision, Source
+from archive.sanitize import paragraphs_to_html
+
+SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+_counter = itertools.count(1)
+
+
+def shared_path(*parts: str) -> Path:
+    """A path inside ../shared, skipping the test when the folder is absent (as on a user's
+    machine: CI always has it beside the checkout)."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: this test needs ../shared beside the checkout")
+    return path
+
+
+@pytest.fixture
+def make_source(db):
+    def make(name: str | None = None, homepage: str = "", **extra) -> Source:
+        name = name or f"Source {next(_counter)}"
+        return Source.objects.create(name=name, homepage=homepage, **extra)
+
+    return make
+
+
+@pytest.fixture
+def make_author(db):
+    def make(name: str | None = None) -> Author:
+        return Author.objects.create(name=name or f"Author {next(_counter)}")
+
+    return make
+
+
+@pytest.fixture
+def make_article(db, make_source):
+    def make(
+        title: str | None = None,
+        *,
+        source: Source | None = None,
+        authors: tuple[Author, ...] = (),
+        published: datetime.date | None = datetime.date(2014, 6, 17),
+        precision: str = DatePrecision.DAY,
+        paragraphs: tuple[str, ...] = ("A first paragraph.", "A second paragraph."),
+        **extra,
+    ) -> Article:
+        article = Article(
+            source=source or make_source(),
+            title=title or f"Article {next(_counter)}",
+            published=published,
+            published_precision=precision,
+            **extra,
+        )
+        article.set_body(paragraphs_to_html(list(paragraphs)))
+        article.save()
+        if authors:
+            article.authors.set(authors)
+        return article
+
+    return make
