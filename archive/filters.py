@@ -25,18 +25,20 @@ class ArticleFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label="All authors",
         field_name="authors",
+        label="Author",
         error_messages={"invalid_choice": "There is no author with that name in the archive."},
     )
     year = django_filters.NumberFilter(
         field_name="published",
         lookup_expr="year",
+        label="Year",
         min_value=1000,
         max_value=9999,
         widget=forms.NumberInput(attrs={"placeholder": "e.g. 2014"}),
     )
     date = django_filters.DateFilter(
         field_name="published",
-        label="On",
+        label="Published on",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_from = django_filters.DateFilter(
