@@ -203,6 +203,16 @@ class Article(models.Model):
             return False
         return self.discussion_closes_at is None or self.discussion_closes_at > timezone.now()
 
+    def refresh_comment_stats(self) -> None:
+        """Recount the published comments (after a post, an import or a moderation decision)."""
+        from comments.models import Comment
+
+        published = Comment.objects.filter(article=self).published()
+        stats = published.aggregate(count=Count("id"), last=Max("created"))
+        self.comment_count = stats["count"]
+        self.last_comment_at = stats["last"]
+        self.save(update_fields=["comment_count", "last_comment_at"])
+
     def set_body(self, body_html: str) -> None:
         """Sanitize `body_html` and derive the plain text, word count and content hash."""
         self.body_html = clean_html(body_html)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "archive",
     "comments",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Archive behaviour.
 AGORA_ARTICLES_PER_PAGE = env_int("AGORA_ARTICLES_PER_PAGE", 20)
 AGORA_UPLOAD_MAX_BYTES = env_int("AGORA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+
+# Rate limits: name -> (requests, seconds), counted in the shared cache (config/ratelimit.py).
+AGORA_RATE_LIMITS = {
+    "post-comment": (env_int("AGORA_RATE_POST_COMMENT", 10), 60),
+    "flag": (env_int("AGORA_RATE_FLAG", 20), 3600),
+    "signup": (env_int("AGORA_RATE_SIGNUP", 5), 3600),
+    "search": (env_int("AGORA_RATE_SEARCH", 60), 60),
+    "import-upload": (20, 3600),
+}
 
 LOGGING = {
     "version": 1,
