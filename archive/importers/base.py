@@ -266,8 +266,9 @@ def parse_datetime(value: str) -> datetime | None:
     except ValueError:
         parsed = None
     if parsed is None:
-        m = _MONTH_DAY_YEAR.match(value)
-        if not m:
+        # search, not match: Disqus titles read "Tuesday, June 17, 2014 9:12 AM".
+        m = _MONTH_DAY_YEAR.search(value)
+        if not m or m.start() > 12:
             return None
         month = _MONTHS.get(m.group(1).lower())
         day = _safe_date(m.group(3), month, m.group(2)) if month else None
