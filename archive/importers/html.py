@@ -84,7 +84,7 @@ def parse_html(data: bytes) -> ParsedDocument:
 def _read_metadata(page: str, doc: ParsedDocument) -> None:
     try:
         meta = trafilatura.extract_metadata(page)
-    except Exception:  # noqa: BLE001 - trafilatura on hostile markup; metadata is optional
+    except Exception:  # trafilatura on hostile markup; metadata is optional
         meta = None
     if meta is None:
         return
@@ -111,7 +111,7 @@ def _read_body(page: str, tree: etree._Element, doc: ParsedDocument) -> None:
             include_links=True,
             include_images=False,
         )
-    except Exception:  # noqa: BLE001 - fall back to our own reading below
+    except Exception:  # fall back to our own reading below
         body = None
     if body:
         container = _fragment(body)

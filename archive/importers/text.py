@@ -81,11 +81,12 @@ class _Line:
 
 def parse_text(data: bytes, *, extra_boilerplate: Iterable[str] = ()) -> ParsedDocument:
     """Parse a plain-text article (see the module docstring for the format)."""
-    if not data.strip(b" \t\r\n\f\v") or data == b"\xef\xbb\xbf":
-        raise ParseError("the file is empty" if not data.strip() else "the file holds only blanks")
+    content = data.removeprefix(b"\xef\xbb\xbf")
+    if not content:
+        raise ParseError("the file is empty")
     text, warnings = decode(data)
     if not text.strip():
-        raise ParseError("the file holds only whitespace")
+        raise ParseError("the file is blank: it holds only whitespace")
     raw_lines = text.split("\n")
     for number, line in enumerate(raw_lines, start=1):
         if len(line) > MAX_LINE_CHARS:
@@ -280,7 +281,14 @@ def _assign_heading(lines: list[str], doc: ParsedDocument) -> int:
         doc.kicker = lines[0] if dek_at == 2 else ""
         doc.dek = lines[dek_at]
         used = dek_at + 1
-    elif len(lines) >= 2 and _words(lines[0]) <= 4 and _words(lines[1]) > _words(lines[0]):
+    elif (
+        len(lines) >= 2
+        and _words(lines[0]) <= 4
+        and _words(lines[1]) > _words(lines[0])
+        and not lines[0].endswith(tuple(_SENTENCE_END))
+        and not lines[1].endswith(".")
+    ):
+        # A short label over a longer headline ("War Stories" / "Shot by Both Sides").
         doc.kicker, doc.title = lines[0], lines[1]
         used = 2
     else:
