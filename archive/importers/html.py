@@ -102,17 +102,12 @@ def _read_metadata(page: str, doc: ParsedDocument) -> None:
 
 
 def _read_body(page: str, tree: etree._Element, doc: ParsedDocument) -> None:
-    try:
-        body = trafilatura.extract(
-            page,
-            output_format="html",
-            include_comments=False,
-            include_formatting=True,
-            include_links=True,
-            include_images=False,
-        )
-    except Exception:  # fall back to our own reading below
-        body = None
+    body = _extract(page)
+    if body is None or _is_baseline(body):
+        # On short pages trafilatura falls back to gluing all text into one <p>; its precise
+        # mode, or failing that our own reading of the page's paragraphs, does better.
+        precise = _extract(page, favor_precision=True)
+        body = precise if precise is not None and not _is_baseline(precise) else None
     if body:
         container = _fragment(body)
     else:
@@ -139,6 +134,28 @@ def _read_body(page: str, tree: etree._Element, doc: ParsedDocument) -> None:
             heading.tag = "h2"
     doc.body_html = clean_html("".join(_outer_html(b) for b in outer))
     doc.paragraphs = html_to_paragraphs(doc.body_html)
+
+
+def _extract(page: str, **options: bool) -> str | None:
+    try:
+        return trafilatura.extract(
+            page,
+            output_format="html",
+            include_comments=False,
+            include_formatting=True,
+            include_links=True,
+            include_images=False,
+            **options,
+        )
+    except Exception:  # trafilatura on hostile markup; the caller falls back
+        return None
+
+
+def _is_baseline(body: str) -> bool:
+    """Whether trafilatura's output is its baseline: one <p> of newline-joined page text."""
+    blocks = re.findall(r"<(?:p|h[1-6]|li|blockquote|pre)\b", body)
+    match = re.search(r"<p>([^<]*)</p>", body)
+    return len(blocks) == 1 and match is not None and "\n" in match.group(1).strip()
 
 
 def _fragment(html: str) -> etree._Element:
