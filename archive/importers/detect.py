@@ -27,7 +27,6 @@ _EXTENSIONS = {
 }
 _FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
 _HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
-_XML_DECL = re.compile(rb"<\?xml[\s?]", re.IGNORECASE)
 _SNIFF = 4096
 
 
@@ -45,8 +44,8 @@ def detect_format(name: str, data: bytes) -> str:
             raise ParseError(f"binary or unknown file: {reason}, not something Agora can import")
         head = data[:_SNIFF].removeprefix(codecs.BOM_UTF8)
     start = head.lstrip()
-    # Skip leading HTML/XML comments and the XML declaration before looking at the root.
-    if _XML_DECL.match(start) or start.startswith(b"<!--") or start.startswith(b"<"):
+    # Markup may open with an XML declaration, a comment or a doctype before the root element.
+    if start.startswith(b"<"):
         if _FEED_ROOT.search(head):
             return "feed"
         if _HTML_START.search(head):
