@@ -253,6 +253,10 @@ def _detect_heading(paragraphs: list[list[str]], doc: ParsedDocument) -> list[st
         if len(first) == 1 and len(first[0]) <= 300:
             doc.title = first[0]
             del paragraphs[0]
+        elif _is_heading_line([first[0]]) and len(first[0]) < 0.6 * max(map(len, first[1:])):
+            # No blank line after the title: a short line over a much longer one is a title,
+            # not the first line of a hard-wrapped paragraph.
+            doc.title = first.pop(0)
         return []
 
     candidates: list[str] = []

@@ -37,6 +37,18 @@ def test_it_joins_hard_wrapped_lines_of_a_paragraph():
     assert doc.paragraphs == ["first half of a wrapped paragraph.", SECOND]
 
 
+def test_it_finds_a_title_with_no_blank_line_under_it():
+    doc = parse_text(text("A plain title", LONG, "", SECOND))
+    assert doc.title == "A plain title"
+    assert doc.paragraphs == [LONG, SECOND]
+
+
+def test_it_does_not_take_the_first_line_of_a_wrapped_paragraph_for_a_title():
+    wrapped = ["This opening paragraph is hard-wrapped at about", "sixty characters per line."]
+    with pytest.raises(ParseError, match="no title"):
+        parse_text(text(*wrapped, "", SECOND))
+
+
 def test_it_reads_kicker_title_dek_and_caption_before_the_body():
     doc = parse_text(
         text(
