@@ -25,7 +25,7 @@ from archive.importers.base import (
     parse_date,
     parse_datetime,
 )
-from archive.importers.decoding import decode
+from archive.importers.decoding import binary_reason, decode, normalize_newlines
 
 # trafilatura logs "empty document"-style noise at WARNING for pages we handle ourselves.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -46,13 +46,16 @@ _BODY_CLASSES = ("comment-content", "comment-text", "post-message", "comment-mes
 _META_CLASSES = {"comment-meta", "commentmetadata", "comment-metadata", "post-meta", "meta"}
 _SAYS = re.compile(r"\s+says:?$", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_:.-]{1,40})""", re.I
+)
 
 
 def parse_html(data: bytes) -> ParsedDocument:
     """Parse a saved article page into one document with its reader comments."""
     if not data.strip():
         raise ParseError("the file is empty")
-    text, warnings = decode(data)
+    text, warnings = _decode_page(data)
     # lxml refuses str input that still declares an encoding; the bytes are decoded already.
     text = _XML_DECLARATION.sub("", text, count=1)
     try:
@@ -76,6 +79,23 @@ def parse_html(data: bytes) -> ParsedDocument:
     if not doc.title:
         raise ParseError("no title: the page has neither a <title>, an <h1> nor title metadata")
     return doc
+
+
+def _decode_page(data: bytes) -> tuple[str, list[str]]:
+    """Decode a page, trusting its <meta charset> when it is not UTF-8 and the bytes agree."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        declared = _DECLARED_CHARSET.search(data[:4096])
+        if declared and binary_reason(data) is None:
+            name = declared.group(1).decode("ascii").lower()
+            try:
+                text = data.decode(name)
+            except (LookupError, UnicodeDecodeError):
+                pass
+            else:
+                return normalize_newlines(text), [f"decoded as {name} (declared by the page)"]
+    return decode(data)
 
 
 # --- article ----------------------------------------------------------------------------------

@@ -245,6 +245,13 @@ def test_it_decodes_a_windows_1252_page_and_says_so():
     assert doc.warnings == ["decoded as Windows-1252"]
 
 
+def test_it_trusts_a_declared_charset_when_the_page_is_not_utf8():
+    page = '<html><head><meta charset="koi8-r"><title>Привет мир</title></head></html>'
+    doc = parse_html(page.encode("koi8-r"))
+    assert doc.title == "Привет мир"
+    assert doc.warnings == ["decoded as koi8-r (declared by the page)"]
+
+
 def test_it_accepts_an_xml_declaration_with_an_encoding():
     page = '<?xml version="1.0" encoding="utf-8"?><html><head><title>X</title></head></html>'
     assert parse_html(page.encode()).title == "X"
