@@ -70,6 +70,9 @@ _ALLOWED_TAGS = {
 }
 
 
+_LINK_PREFIXES = ("http://", "https://", "mailto:")
+
+
 def clean_html(html: str) -> str:
     """Sanitize untrusted HTML down to the archive's small allow-list.
 
@@ -81,9 +84,18 @@ def clean_html(html: str) -> str:
         # script/style are dropped with their content (nh3's default), not just unwrapped.
         attributes={"a": {"href"}},
         url_schemes={"http", "https", "mailto"},
+        attribute_filter=_absolute_links_only,
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     ).strip()
+
+
+def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
+    # url_schemes alone lets relative links through; on an imported page they would point into
+    # Agora itself, so anything but an absolute http(s) or mailto address is dropped.
+    if attribute == "href" and not value.strip().lower().startswith(_LINK_PREFIXES):
+        return None
+    return value
 
 
 # Elements after which a new plain-text paragraph starts.

@@ -116,6 +116,12 @@ def test_clean_html_removes_scripts_handlers_and_javascript_urls(hostile):
     assert "javascript:" not in cleaned
 
 
+def test_clean_html_drops_relative_and_protocol_relative_links():
+    cleaned = clean_html('<a href="/x">a</a><a href="#top">b</a><a href="//e.org">c</a>')
+    assert "href" not in cleaned
+    assert cleaned.count('rel="nofollow ugc noopener"') == 3
+
+
 def test_html_to_paragraphs_splits_blocks_and_keeps_line_breaks():
     html = (
         "<p>One <b>bold</b>\n word.</p><p>Two<br>lines</p><ul><li>item</li></ul><script>x</script>"
