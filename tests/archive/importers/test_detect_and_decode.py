@@ -1,0 +1,93 @@
+"""Format detection and decoding of uploads."""
+
+import pytest
+
+from archive.importers.base import ParseError
+from archive.importers.decoding import decode
+from archive.importers.detect import detect_format
+
+# --- detect_format ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("a.txt", b"Title\n\nBody.", "text"),
+        ("no-extension", b"Title\n\nBody.", "text"),
+        ("a.md", b"# Title\n\nBody.", "text"),
+        ("a.html", b"<p>fragment</p>", "html"),
+        ("page", b"<!DOCTYPE html><html><head></head><body></body></html>", "html"),
+        ("page.txt", b"\xef\xbb\xbf  <html lang='en'><body>x</body></html>", "html"),
+        ("saved.htm", b"Not even markup", "html"),
+        ("fragment", b"<div class='x'><p>Hi</p></div>", "html"),
+        ("feed", b'<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>', "feed"),
+        ("feed.txt", b'<feed xmlns="http://www.w3.org/2005/Atom"></feed>', "feed"),
+        ("rdf", b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="x"></rdf:RDF>', "feed"),
+        ("a.xml", b"<something/>", "feed"),
+        ("a.jsonl", b'{"title": "x"}\n{"title": "y"}\n', "jsonl"),
+        ("dump", b'{"title": "x", "body": "y"}\n', "jsonl"),
+        ("a.txt", b"{not json at all", "text"),
+    ],
+)
+def test_it_detects_the_format_from_content_then_name(name, data, expected):
+    assert detect_format(name, data) == expected
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b"%PDF-1.4\n",
+        b"PK\x03\x04\x14\x00",
+        b"GIF89a\x01\x00",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF",
+        b"plain start \x00 then a NUL",
+        bytes(range(1, 9)) * 50,
+    ],
+)
+def test_it_refuses_binary_files(data):
+    with pytest.raises(ParseError, match="binary or unknown file"):
+        detect_format("upload.txt", data)
+
+
+def test_it_names_the_kind_of_binary_file():
+    with pytest.raises(ParseError, match="PDF"):
+        detect_format("a.txt", b"%PDF-1.7\n")
+
+
+def test_it_sniffs_utf16_text_instead_of_calling_it_binary():
+    assert detect_format("a", "<html><body>x</body></html>".encode("utf-16")) == "html"
+
+
+# --- decode ----------------------------------------------------------------------------------
+
+
+def test_it_decodes_utf8_and_normalises_newlines():
+    assert decode("a\r\nb\rc\nd é".encode()) == ("a\nb\nc\nd é", [])
+
+
+def test_it_strips_a_utf8_bom():
+    assert decode(b"\xef\xbb\xbfTitle") == ("Title", [])
+
+
+def test_it_detects_windows_1252_and_warns():
+    text, warnings = decode("It’s “smart” – café".encode("cp1252"))
+    assert text == "It’s “smart” – café"
+    assert warnings == ["decoded as Windows-1252"]
+
+
+def test_it_does_not_read_cyrillic_as_windows_1252_mojibake():
+    original = "Привет, мир! Это тестовый текст для проверки кодировки файла."
+    text, warnings = decode(original.encode("cp1251"))
+    assert text == original
+    assert warnings and "Windows-1252" not in warnings[0]
+
+
+def test_it_decodes_utf16_with_a_bom():
+    assert decode("Title\r\nBody".encode("utf-16")) == ("Title\nBody", ["decoded as UTF-16"])
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\x02\x03binary", b"\x89PNG\r\n\x1a\nrest"])
+def test_it_refuses_binary_data(data):
+    with pytest.raises(ParseError, match="binary"):
+        decode(data)
