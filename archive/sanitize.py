@@ -77,7 +77,19 @@ def clean_html(markup: str) -> str:
             "math",
         },
         strip_comments=True,
+        attribute_filter=_absolute_links_only,
     )
+
+
+_LINK_PREFIXES = ("http://", "https://", "mailto:")
+
+
+def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
+    # url_schemes alone lets relative links through; from an imported page they would point
+    # into Agora itself, so only absolute http(s) and mailto addresses survive.
+    if attribute in {"href", "cite"} and not value.strip().lower().startswith(_LINK_PREFIXES):
+        return None
+    return value
 
 
 def paragraphs_to_html(paragraphs: list[str]) -> str:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import lxml.html
-import nh3
 from lxml import etree
+
+from archive import sanitize
 
 
 @dataclass
@@ -50,52 +51,10 @@ class ParseError(ValueError):
 
 # --- sanitizing -------------------------------------------------------------------------------
 
-_ALLOWED_TAGS = {
-    "p",
-    "a",
-    "em",
-    "strong",
-    "b",
-    "i",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "code",
-    "pre",
-    "br",
-    "h2",
-    "h3",
-    "h4",
-}
-
-
-_LINK_PREFIXES = ("http://", "https://", "mailto:")
-
 
 def clean_html(html: str) -> str:
-    """Sanitize untrusted HTML down to the archive's small allow-list.
-
-    Placeholder until the main project points this at its shared sanitizer module.
-    """
-    return nh3.clean(
-        html,
-        tags=_ALLOWED_TAGS,
-        # script/style are dropped with their content (nh3's default), not just unwrapped.
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        attribute_filter=_absolute_links_only,
-        link_rel="nofollow ugc noopener",
-        strip_comments=True,
-    ).strip()
-
-
-def _absolute_links_only(tag: str, attribute: str, value: str) -> str | None:
-    # url_schemes alone lets relative links through; on an imported page they would point into
-    # Agora itself, so anything but an absolute http(s) or mailto address is dropped.
-    if attribute == "href" and not value.strip().lower().startswith(_LINK_PREFIXES):
-        return None
-    return value
+    """Sanitize untrusted HTML with the project's one sanitizer (archive.sanitize)."""
+    return sanitize.clean_html(html).strip()
 
 
 # Elements after which a new plain-text paragraph starts.
