@@ -202,6 +202,7 @@ AGORA_RATE_LIMITS = {
     "post-comment": (env_int("AGORA_RATE_POST_COMMENT", 10), 60),
     "flag": (env_int("AGORA_RATE_FLAG", 20), 3600),
     "signup": (env_int("AGORA_RATE_SIGNUP", 5), 3600),
+    "password-reset": (env_int("AGORA_RATE_PASSWORD_RESET", 5), 3600),
     "search": (env_int("AGORA_RATE_SEARCH", 60), 60),
     "import-upload": (20, 3600),
 }
