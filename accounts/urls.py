@@ -1,12 +1,16 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.decorators.http import require_http_methods
 
 from config.ratelimit import ratelimit
 
 from . import views
 
 app_name = "accounts"
+
+# Django's form views answer PUT as if it were POST; a form page takes GET and POST only.
+form_page = require_http_methods(["GET", "POST"])
 
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
@@ -21,7 +25,7 @@ password_reset = auth_views.PasswordResetView.as_view(
 urlpatterns = [
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        form_page(auth_views.LoginView.as_view(template_name="accounts/login.html")),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -29,9 +33,11 @@ urlpatterns = [
     path("accounts/settings/", views.account_settings, name="settings"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
+        form_page(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_change.html",
+                success_url=reverse_lazy("accounts:password_change_done"),
+            )
         ),
         name="password_change",
     ),
@@ -44,7 +50,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        ratelimit("password-reset", what="password reset requests")(password_reset),
+        form_page(ratelimit("password-reset", what="password reset requests")(password_reset)),
         name="password_reset",
     ),
     path(
@@ -54,9 +60,11 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
+        form_page(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="accounts/password_reset_confirm.html",
+                success_url=reverse_lazy("accounts:password_reset_complete"),
+            )
         ),
         name="password_reset_confirm",
     ),

@@ -64,3 +64,22 @@ def client_for(client, user):
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture
+def make_comment(db):
+    from comments.markup import render_markdown
+    from comments.models import Comment, CommentStatus
+
+    def make(article, user, body: str = "A fair point.", status=CommentStatus.PUBLISHED):
+        position = Comment.objects.filter(article=article).count()
+        return Comment.objects.create(
+            article=article,
+            user=user,
+            body_source=body,
+            body_html=render_markdown(body),
+            status=status,
+            position=position,
+        )
+
+    return make
