@@ -47,6 +47,10 @@ class SignUpForm(UserCreationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["username"].help_text = (
+            "Up to 150 letters, digits and @ . + - _ (no spaces). It is in the address of "
+            "your profile."
+        )
         self.fields["password1"].label = "Password"
         self.fields["password2"].label = "Password again"
         self.fields["password2"].help_text = "The same password, to be sure it is typed right."
