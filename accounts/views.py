@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -27,7 +30,9 @@ def safe_next(request, default: str = "archive:home") -> str:
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return candidate
+        # Coming back to the log-in or sign-up form once signed in would only be in the way.
+        if urlsplit(candidate).path not in {reverse("accounts:login"), reverse("accounts:signup")}:
+            return candidate
     return resolve_url(default)
 
 

@@ -63,6 +63,35 @@ def test_it_ignores_a_next_pointing_elsewhere(client, next_url):
     assert response["Location"] == reverse("archive:home")
 
 
+def test_it_does_not_send_a_new_reader_back_to_the_log_in_form(client):
+    login_url = reverse("accounts:login") + "?next=/articles/"
+    response = client.post(URL, form(next=login_url))
+    assert response["Location"] == reverse("archive:home")
+
+
+def test_signing_up_starts_a_new_session(client):
+    session = client.session
+    session["seen_the_home_page"] = True
+    session.save()
+    before = session.session_key
+    client.post(URL, form())
+    assert client.session.session_key != before
+    assert "_auth_user_id" in client.session
+
+
+def test_a_username_taken_in_the_same_instant_is_a_form_error(client, monkeypatch):
+    from django.db import IntegrityError
+
+    def taken(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr("accounts.views.sign_up", taken)
+    response = client.post(URL, form())
+    assert response.status_code == 200
+    assert "already exists" in str(response.context["form"].errors["username"])
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_filled_honeypot_refuses_silently(client):
     response = client.post(URL, form(website="https://spam.example"))
     assert response.status_code == 200
