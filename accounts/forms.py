@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 
 from .models import BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_for
 from .validators import validate_display_name
@@ -139,3 +139,12 @@ class SettingsForm(forms.Form):
                     "Enter your current password to change your e-mail address.",
                 )
         return cleaned
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's reset form (the same answer whether or not the address has an account), in
+    the site's words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"

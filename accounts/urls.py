@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 from config.ratelimit import ratelimit
 
 from . import views
+from .forms import ResetRequestForm
 
 app_name = "accounts"
 
@@ -14,6 +15,7 @@ form_page = require_http_methods(["GET", "POST"])
 
 password_reset = auth_views.PasswordResetView.as_view(
     template_name="accounts/password_reset.html",
+    form_class=ResetRequestForm,
     email_template_name="accounts/email/password_reset.txt",
     subject_template_name="accounts/email/password_reset_subject.txt",
     success_url=reverse_lazy("accounts:password_reset_done"),

@@ -202,3 +202,10 @@ def test_it_needs_a_csrf_token():
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_other_methods_are_refused(client, method):
     assert getattr(client, method)(URL).status_code == 405
+
+
+def test_a_body_in_a_broken_encoding_is_a_form_error_not_a_500(client):
+    body = b"username=\xff\xfe\xc3&email=x%40example.org&password1=\xe9&password2=\xe9"
+    response = client.generic("POST", URL, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert not User.objects.exists()

@@ -143,7 +143,7 @@ def test_log_in_and_password_pages_are_accessible(page, viewport, django_user_mo
     assert page.locator("h1").inner_text() == "Reset your password"
     assert_accessible(page)
     screenshot(page, f"accounts-password-reset-{width}")
-    page.get_by_label("Email").fill("ana@example.org")
+    page.get_by_label("E-mail address").fill("ana@example.org")
     page.get_by_role("button", name="Send me a reset link").click()
     assert page.locator("h1").inner_text() == "Check your e-mail"
     assert_accessible(page)
