@@ -3,6 +3,7 @@ an admin. Status codes, and the database after (nobody edits anyone else's accou
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Profile
@@ -123,3 +124,30 @@ def test_wrong_methods_are_405(client, roles, role, name, args):
         assert client.get(url).status_code == 405
     if name == "accounts:profile":
         assert client.post(url).status_code == 405
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    "name",
+    [
+        "accounts:signup",
+        "accounts:login",
+        "accounts:logout",
+        "accounts:settings",
+        "accounts:password_change",
+        "accounts:password_reset",
+    ],
+)
+def test_every_post_needs_a_csrf_token(roles, role, name):
+    user = user_for(roles, role)
+    csrf_client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        csrf_client.force_login(user)
+    before = {u.pk: (u.password, u.email, u.last_login) for u in User.objects.all()}
+    response = csrf_client.post(
+        reverse(name),
+        {"username": "x", "email": "x@example.org", "password": "y", "display_name": "Z"},
+    )
+    assert response.status_code == 403
+    assert {u.pk: (u.password, u.email, u.last_login) for u in User.objects.all()} == before
+    assert not Profile.objects.filter(display_name="Z").exists()
