@@ -18,3 +18,12 @@ admin.site.unregister(User)
 @admin.register(User)
 class AgoraUserAdmin(UserAdmin):
     inlines = [ProfileInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Profile:
+            return super().save_formset(request, form, formset, change)
+        # Pages show bio_html, so an edited bio is rendered (and sanitized) here too.
+        for profile in formset.save(commit=False):
+            profile.set_bio(profile.bio)
+            profile.save()
+        formset.save_m2m()

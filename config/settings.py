@@ -172,6 +172,14 @@ STORAGES = {
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "agora@localhost")
+# SMTP, used when DJANGO_EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# A mail server that does not answer must not hold a web worker for long.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
 
 # Security. Production values apply whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True
@@ -202,6 +210,7 @@ AGORA_RATE_LIMITS = {
     "post-comment": (env_int("AGORA_RATE_POST_COMMENT", 10), 60),
     "flag": (env_int("AGORA_RATE_FLAG", 20), 3600),
     "signup": (env_int("AGORA_RATE_SIGNUP", 5), 3600),
+    "password-reset": (env_int("AGORA_RATE_PASSWORD_RESET", 5), 3600),
     "search": (env_int("AGORA_RATE_SEARCH", 60), 60),
     "import-upload": (20, 3600),
 }
