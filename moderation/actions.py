@@ -79,11 +79,20 @@ def _resolve_reports(comment: Comment) -> None:
 
 
 def _set_status(
-    moderator, comment: Comment, status: str, action: str, *, rule=None, reason: str = ""
+    moderator,
+    comment: Comment,
+    status: str,
+    action: str,
+    *,
+    rule=None,
+    reason: str = "",
+    only_from: tuple[str, ...] = (),
 ) -> LogEntry:
     check_moderator(moderator)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if only_from and comment.status not in only_from:
+            raise ValidationError("Only a removed or spam comment can be restored.")
         before = {"status": comment.status}
         comment.status = status
         comment.save(update_fields=["status"])
@@ -123,10 +132,13 @@ def mark_spam(moderator, comment: Comment, *, note: str = "") -> LogEntry:
 
 
 def restore_comment(moderator, comment: Comment, *, reason: str = "") -> LogEntry:
-    if comment.status not in (CommentStatus.REMOVED, CommentStatus.SPAM):
-        raise ValidationError("Only a removed or spam comment can be restored.")
     return _set_status(
-        moderator, comment, CommentStatus.PUBLISHED, LogAction.RESTORE, reason=reason
+        moderator,
+        comment,
+        CommentStatus.PUBLISHED,
+        LogAction.RESTORE,
+        reason=reason,
+        only_from=(CommentStatus.REMOVED, CommentStatus.SPAM),
     )
 
 
