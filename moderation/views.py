@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from archive.models import Article
 from archive.pagination import paginate
@@ -73,6 +73,7 @@ def _back(request, default: str) -> HttpResponseRedirect:
 # The queue ----------------------------------------------------------------------------------
 
 
+@require_safe
 @moderator_required()
 def queue_view(request):
     tab = request.GET.get("tab", "pending")
@@ -216,6 +217,7 @@ def flag_view(request, pk: int):
 # Users --------------------------------------------------------------------------------------
 
 
+@require_safe
 @moderator_required()
 def user_page(request, username: str):
     member = get_object_or_404(User, username=username)
@@ -394,6 +396,7 @@ def moderators_view(request):
 # The public log -----------------------------------------------------------------------------
 
 
+@require_safe
 def log_list(request):
     filterset = LogFilter(request.GET or None, queryset=LogEntry.objects.for_listing())
     status = 200
@@ -407,6 +410,7 @@ def log_list(request):
     )
 
 
+@require_safe
 def log_entry(request, pk: int):
     entry = get_object_or_404(LogEntry.objects.for_listing(), pk=pk)
     return render(
