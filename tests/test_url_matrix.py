@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from archive.models import Article
 from comments.models import Comment
+from moderation.defaults import ensure_defaults
 from moderation.models import (
     Flag,
     LogEntry,
@@ -156,6 +157,7 @@ def test_every_url_pattern_has_a_row_in_the_matrix(db):
 @pytest.fixture
 def world(make_article, make_author, db):
     cache.clear()  # rate limits
+    ensure_defaults()  # roles and rules, in case a browser test flushed the database
     writer = make_author("Ana Ruiz")
     article = make_article("Ferry returns", authors=(writer,))
     users = {

@@ -1,11 +1,15 @@
 import pytest
 from django.core.cache import cache
 
+from moderation.defaults import ensure_defaults
+
 from .world import make_comment, make_user
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _defaults_and_fresh_rate_limits(db):
+    # Browser tests flush the database, data migrations included: put the roles back.
+    ensure_defaults()
     cache.clear()
     yield
     cache.clear()
