@@ -11,8 +11,8 @@ from django.utils.safestring import SafeString, mark_safe
 def diff_html(old_text: str, new_text: str) -> SafeString:
     """A word-level diff of two texts as HTML: removed words in <del>, added ones in <ins>,
     everything escaped (the texts are user input)."""
-    old_words = old_text.split(" ")
-    new_words = new_text.split(" ")
+    old_words = old_text.split(" ") if old_text else []
+    new_words = new_text.split(" ") if new_text else []
     parts: list[str] = []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
