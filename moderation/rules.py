@@ -52,6 +52,8 @@ def screen_comment(user, article: Article, body_source: str, parent=None) -> Scr
     """Decide what happens to a comment `user` is posting on `article`."""
     from comments.models import Comment, CommentStatus
 
+    if user is None or not user.is_authenticated:
+        return Screening("reject", ["not signed in"], "Log in to take part in the discussion.")
     block = posting_block_for(user)
     if block:
         return Screening("reject", ["account restricted"], block)
@@ -68,10 +70,8 @@ def screen_comment(user, article: Article, body_source: str, parent=None) -> Scr
 
     since = timezone.now() - datetime.timedelta(minutes=rules.repeat_window_minutes)
     if (
-        user is not None
-        and user.is_authenticated
-        and Comment.objects.filter(user=user, added__gte=since)
-        .filter(body_source=body_source.strip())
+        Comment.objects.filter(user=user, added__gte=since)
+        .filter(body_source__in={body_source, body_source.strip()})
         .exclude(status=CommentStatus.DELETED)
         .exists()
     ):
@@ -82,7 +82,7 @@ def screen_comment(user, article: Article, body_source: str, parent=None) -> Scr
         )
 
     holds: list[tuple[str, str]] = []
-    is_moderator = user is not None and user.is_authenticated and user.has_perm("comments.moderate")
+    is_moderator = user.has_perm("comments.moderate")
     suspect = find_word(rules.word_list(rules.suspect_words), body_source)
     if suspect:
         holds.append((HoldRule.SUSPECT_WORD, suspect))

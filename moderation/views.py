@@ -88,7 +88,15 @@ def queue_view(request):
         comments, status = Comment.objects.none(), 400
     else:
         comments = filterset.qs
-    page = paginate(request, comments, QUEUE_PER_PAGE)
+    try:
+        page = paginate(request, comments, QUEUE_PER_PAGE)
+    except Http404:
+        if request.GET.get("page", "1") in ("1", "last"):
+            raise
+        # Acting on the last items of the last page empties it: show the new last page.
+        params = request.GET.copy()
+        params["page"] = "last"
+        return redirect(f"{request.path}?{params.urlencode()}")
     items = list(page.object_list)
     return render(
         request,

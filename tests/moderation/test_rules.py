@@ -131,3 +131,14 @@ def test_record_screening_ignores_published(veteran, article):
     comment = make_comment(article, veteran, "fine")
     assert record_screening(comment, screen_comment(veteran, article, "other")) == []
     assert not Hold.objects.exists()
+
+
+def test_anonymous_visitors_cannot_post(article):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert screen_comment(AnonymousUser(), article, "Hi").decision == "reject"
+
+
+def test_repeat_detection_ignores_surrounding_whitespace(veteran, article):
+    make_comment(article, veteran, "Same words")
+    assert screen_comment(veteran, article, "Same words\n").decision == "reject"

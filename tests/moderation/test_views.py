@@ -370,3 +370,11 @@ def test_comment_actions_partial_costs_no_queries_per_comment(rf, reader, articl
         html = template.render(context)
     assert len(ctx.captured_queries) == 0
     assert html.count("Report") == 5
+
+
+def test_acting_on_the_last_page_lands_on_the_new_last_page(mod_client, article):
+    fill_queue(article, 26)
+    response = mod_client.get("/moderation/?tab=pending&page=3")
+    assert response.status_code == 302
+    assert "page=last" in response["Location"]
+    assert mod_client.get("/moderation/?page=x").status_code == 400
