@@ -128,6 +128,11 @@ class SettingsForm(forms.ModelForm):
     class Meta:
         model = ModerationSettings
         fields = SETTINGS_FIELDS
+        labels = {
+            "new_account_approvals": "Approved comments before a new account posts freely",
+            "max_links": "Most links allowed without review",
+            "repeat_window_minutes": "Minutes in which a repeated text is refused",
+        }
         widgets = {
             "banned_words": forms.Textarea(attrs={"rows": 5}),
             "suspect_words": forms.Textarea(attrs={"rows": 5}),

@@ -60,6 +60,13 @@ def moderator_required(perm: str = "comments.moderate"):
     return decorator
 
 
+def _member(username: str):
+    # A NUL byte in the address would make PostgreSQL raise instead of finding nobody.
+    if "\x00" in username:
+        raise Http404("No such user.")
+    return get_object_or_404(User, username=username)
+
+
 def _back(request, default: str) -> HttpResponseRedirect:
     """Redirect to the `next` the form carried (the queue with its filters), if it is ours."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -228,7 +235,7 @@ def flag_view(request, pk: int):
 @require_safe
 @moderator_required()
 def user_page(request, username: str):
-    member = get_object_or_404(User, username=username)
+    member = _member(username)
     recent = (
         Comment.objects.filter(user=member).select_related("article").order_by("-added", "-id")
     )[:20]
@@ -246,7 +253,7 @@ def user_page(request, username: str):
             "recent": recent,
             "standing_form": StandingForm(),
             "note_form": NoteForm(),
-            "block": posting_block_for(member),
+            "posting_block": posting_block_for(member),
         },
     )
 
@@ -264,7 +271,7 @@ STANDING_ACTIONS = {
 @require_POST
 @moderator_required("moderation.manage_standing")
 def change_standing(request, username: str):
-    member = get_object_or_404(User, username=username)
+    member = _member(username)
     form = StandingForm(request.POST)
     if form.is_valid():
         try:
@@ -283,7 +290,7 @@ def change_standing(request, username: str):
 @require_POST
 @moderator_required()
 def add_note(request, username: str):
-    member = get_object_or_404(User, username=username)
+    member = _member(username)
     form = NoteForm(request.POST)
     if form.is_valid():
         actions.add_user_note(request.user, member, form.cleaned_data["body"])

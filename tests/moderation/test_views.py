@@ -378,3 +378,40 @@ def test_acting_on_the_last_page_lands_on_the_new_last_page(mod_client, article)
     assert response.status_code == 302
     assert "page=last" in response["Location"]
     assert mod_client.get("/moderation/?page=x").status_code == 400
+
+
+def test_the_user_page_says_what_a_restricted_user_sees(mod_client, moderator, reader):
+    url = reverse("moderation:user", args=[reader.username])
+    assert "They see" not in mod_client.get(url).content.decode()
+    actions.ban_user(moderator, reader, "Spam run")
+    body = mod_client.get(url).content.decode()
+    assert "They see: “Your account is banned from posting. Reason: Spam run”" in body
+
+
+def test_a_nul_byte_in_a_username_is_a_404(mod_client):
+    assert mod_client.get("/moderation/users/a%00b/").status_code == 404
+
+
+def test_the_django_admin_flag_action_uses_the_same_action(client, reader, comment):
+    admin = make_user("root", role="admin")
+    client.force_login(admin)
+    flag = Flag.objects.create(comment=comment, reader=reader, reason="spam")
+    response = client.post(
+        reverse("admin:moderation_flag_changelist"),
+        {"action": "spam_flagged", "_selected_action": [flag.pk]},
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.SPAM
+    assert LogEntry.objects.get().actor == admin
+
+
+def test_the_admin_cannot_edit_the_log(client, moderator, comment):
+    entry = actions.feature_comment(moderator, comment)
+    client.force_login(make_user("root", role="admin"))
+    url = reverse("admin:moderation_logentry_change", args=[entry.pk])
+    assert client.get(url).status_code == 200  # view only
+    client.post(url, {"reason": "rewritten"})
+    assert LogEntry.objects.get(pk=entry.pk).reason == ""
+    delete = reverse("admin:moderation_logentry_delete", args=[entry.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
