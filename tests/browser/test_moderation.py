@@ -113,3 +113,24 @@ def test_the_public_log_user_page_and_settings(page, queue_world):
     with page.expect_navigation():
         page.click("main button[type=submit]")
     assert "The automatic rules were saved" in page.content()
+
+
+def test_a_reader_reports_a_comment_on_a_phone(page, make_article):
+    ensure_defaults()
+    make_user("rita", password=PASSWORD)
+    article = make_article("The library reopens")
+    comment = make_comment(article, make_user("loud"), "You are all fools.")
+    page.set_viewport_size(PHONE)
+    log_in(page, "rita")
+    page.goto(f"/comments/{comment.pk}/flag/")
+    screenshot(page, "moderation-flag-375")
+    assert_accessible(page)
+    page.check("text=Other (explain)")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert "Say what is wrong" in page.content()  # "other" needs a note; nothing was lost
+    page.fill("#id_note", "Insults everyone")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    assert "a moderator will look at this comment" in page.content()
+    assert Flag.objects.get().note == "Insults everyone"

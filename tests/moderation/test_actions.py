@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from archive.models import CommentPolicy
-from comments.models import CommentStatus
+from comments.models import Comment, CommentStatus
 from moderation import actions
 from moderation.models import Flag, Hold, HoldRule, LogAction, LogEntry, SiteRule
 from moderation.standing import posting_block_for, standing_of
@@ -278,6 +278,14 @@ def test_removing_a_comment_with_replies_keeps_them_and_restores(
     assert removal_entries([parent.pk, reply.pk]) == {parent.pk: entry}
     reply.refresh_from_db()
     assert reply.status == CommentStatus.PUBLISHED
+    # The thread keeps the removed comment as a placeholder so the reply keeps its place.
+    from django.contrib.auth.models import AnonymousUser
+
+    shown = Comment.objects.visible_to(AnonymousUser()).in_thread(article)
+    assert set(shown.values_list("pk", "status")) == {
+        (parent.pk, CommentStatus.REMOVED),
+        (reply.pk, CommentStatus.PUBLISHED),
+    }
     page = client.get(entry.get_absolute_url())
     assert b"Off-topic" in page.content and b"Derails" in page.content
     assert b"breaks the rules" not in page.content  # the public never sees the removed text

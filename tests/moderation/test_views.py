@@ -415,3 +415,22 @@ def test_the_admin_cannot_edit_the_log(client, moderator, comment):
     assert LogEntry.objects.get(pk=entry.pk).reason == ""
     delete = reverse("admin:moderation_logentry_delete", args=[entry.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_moderators_get_quick_actions_in_the_thread_partial(rf, moderator, article, author):
+    pending = make_comment(article, author, "p", status=CommentStatus.PENDING)
+    request = rf.get("/articles/x/")
+    request.user = moderator
+    from django.contrib.auth.context_processors import PermWrapper
+
+    html = Template('{% include "moderation/_comment_actions.html" %}').render(
+        Context(
+            {
+                "comment": pending,
+                "user": moderator,
+                "perms": PermWrapper(moderator),
+                "request": request,
+            }
+        )
+    )
+    assert "Approve" in html and "Remove…" in html and "Report" not in html
