@@ -204,6 +204,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Archive behaviour.
 AGORA_ARTICLES_PER_PAGE = env_int("AGORA_ARTICLES_PER_PAGE", 20)
 AGORA_UPLOAD_MAX_BYTES = env_int("AGORA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Reports from this many distinct readers hide a comment until a moderator decides.
+AGORA_FLAG_HIDE_THRESHOLD = env_int("AGORA_FLAG_HIDE_THRESHOLD", 3)
 
 # Rate limits: name -> (requests, seconds), counted in the shared cache (config/ratelimit.py).
 AGORA_RATE_LIMITS = {

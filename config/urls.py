@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("comments.urls")),
+    path("", include("moderation.urls")),
     path("", include("archive.urls")),
 ]
 
