@@ -40,6 +40,8 @@ MOD_POST = ("L", 403, 403, 403, 403, 302, 302)
 ADMIN = ("L", 403, 403, 403, 403, 403, 200)
 ADMIN_POST = ("L", 403, 403, 403, 403, 403, 302)
 NOT_ALLOWED = (405,) * 7
+SIGNED_IN = ("L", 200, 200, 200, 200, 200, 200)
+SIGNED_OUT_ONLY = (200, 302, 302, 302, 302, 302, 302)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,15 @@ TABLE: dict[str, Row] = {
     # Accounts.
     "accounts:login": Row(OK, (200,) * 7),  # an empty POST shows the form's errors
     "accounts:logout": Row(NOT_ALLOWED, (302,) * 7),
+    "accounts:signup": Row(SIGNED_OUT_ONLY, SIGNED_OUT_ONLY),  # empty POST: the form's errors
+    "accounts:settings": Row(SIGNED_IN, SIGNED_IN),  # only ever edits request.user
+    "accounts:password_change": Row(SIGNED_IN, SIGNED_IN),
+    "accounts:password_change_done": Row(SIGNED_IN),
+    "accounts:password_reset": Row(OK, OK),
+    "accounts:password_reset_done": Row(OK),
+    "accounts:password_reset_confirm": Row(OK, OK),  # a bad token: "link no longer works"
+    "accounts:password_reset_complete": Row(OK),
+    "accounts:profile": Row(OK),
     # Comments.
     "comments:permalink": Row((302,) * 7),
     # Moderation.
@@ -91,6 +102,8 @@ def url_kwargs(name: str, world: dict) -> dict:
         "archive:source_feed": {"slug": article.source.slug},
         "archive:author": {"slug": world["writer"].slug},
         "comments:permalink": {"pk": comment.pk},
+        "accounts:profile": {"username": "author"},
+        "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
         "moderation:comment_action": {"pk": comment.pk},
         "moderation:flag": {"pk": comment.pk},
         "moderation:user": {"username": "author"},
