@@ -1,0 +1,112 @@
+"""Bytes to text for every import format."""
+
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from archive.importers.base import ParseError
+
+# Magic numbers of formats people upload by mistake; the message names them.
+MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or a .docx/.odt/.epub)"),
+    (b"PK\x05\x06", "ZIP archive"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Microsoft Office document"),
+    (b"RIFF", "RIFF media file"),
+    (b"\x7fELF", "executable"),
+    (b"MZ", "Windows executable"),
+    (b"\x00asm", "WebAssembly module"),
+    (b"SQLite format 3\x00", "SQLite database"),
+)
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Control bytes that never occur in text files (tab, LF, FF and CR are fine; ESC is tolerated
+# because terminal captures carry colour codes).
+_CONTROL_BYTES = frozenset(set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x1B)) | {0x1C, 0x1D})
+_CONTROL_BYTES |= {0x1E, 0x1F, 0x7F}
+_SNIFF = 8192
+# Share of non-ASCII letters above which a Windows-1252 reading is probably mojibake of another
+# script (Cyrillic in cp1251 reads as "Ïðèâåò"); Western European prose stays far below it.
+_MOJIBAKE_RATIO = 0.3
+_ENCODING_NAMES = {
+    "cp1252": "Windows-1252",
+    "latin_1": "ISO-8859-1",
+    "iso8859_15": "ISO-8859-15",
+    "utf_16": "UTF-16",
+}
+
+
+def binary_reason(data: bytes) -> str | None:
+    """Why ``data`` looks like a binary file, or None when it looks like text."""
+    for magic, kind in MAGIC_NUMBERS:
+        if data.startswith(magic):
+            return kind
+    if data.startswith(_UTF16_BOMS):
+        return None
+    head = data[:_SNIFF]
+    if b"\x00" in head:
+        return "it contains NUL bytes"
+    if head:
+        controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
+        if controls / len(head) > 0.05:
+            return "it is full of control characters"
+    return None
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Decode an uploaded file to text with LF newlines; return (text, warnings).
+
+    UTF-8 (with or without BOM) is expected. Anything else is guessed — Windows-1252 first,
+    since that is what old Western newsroom exports are — and reported in the warnings so the
+    editor can check the accents.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith(_UTF16_BOMS):
+        try:
+            return normalize_newlines(data.decode("utf-16")), ["decoded as UTF-16"]
+        except UnicodeDecodeError as exc:
+            raise ParseError("the file starts like UTF-16 text but does not decode") from exc
+    reason = binary_reason(data)
+    if reason:
+        raise ParseError(f"binary or unknown file: {reason}, not text")
+    try:
+        return normalize_newlines(data.decode("utf-8")), []
+    except UnicodeDecodeError:
+        pass
+    text, encoding = _guess(data)
+    name = _ENCODING_NAMES.get(encoding, encoding)
+    return normalize_newlines(text), [f"decoded as {name}"]
+
+
+def _guess(data: bytes) -> tuple[str, str]:
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None:
+        letters = [ch for ch in western if ch.isalpha()]
+        foreign = sum(1 for ch in letters if not ch.isascii())
+        if not letters or foreign / len(letters) < _MOJIBAKE_RATIO:
+            return western, "cp1252"
+    best = from_bytes(data).best()
+    if best is not None and best.encoding not in ("utf_8", "ascii"):
+        return str(best), best.encoding
+    if western is not None:
+        return western, "cp1252"
+    raise ParseError("cannot decode the file: it is neither UTF-8 nor a known 8-bit encoding")
