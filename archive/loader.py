@@ -1,0 +1,583 @@
+"""Save parsed documents: one document, one transaction.
+
+The parsers (archive/importers/) turn bytes into ParsedDocument dataclasses without touching the
+database; this module maps them onto Source, Author, Article, ArticleRevision, Provenance and
+the archived Comment tree. Everything a document writes happens inside one `transaction.atomic`
+block, so a failure half-way leaves nothing of it behind.
+
+Identity: a document is the same article as an existing row when it has the same original
+address (URL), or, without a URL, the same source and title. Importing the same document again
+changes nothing ("unchanged"); a changed one updates the article and keeps the previous title
+and body as an ArticleRevision ("updated"). Comments already present (same parent chain, author
+name and text) are never duplicated.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from archive.importers.base import ParsedComment, ParsedDocument, ParseError, parse_date
+from archive.models import (
+    Article,
+    ArticleRevision,
+    Author,
+    CommentPolicy,
+    DatePrecision,
+    ImportFormat,
+    Provenance,
+    Source,
+    domain_of,
+)
+from archive.sanitize import clean_html, html_to_text, paragraphs_to_html
+from comments.models import Comment, CommentStatus
+
+OVERRIDE_FIELDS = ("source", "source_url", "url", "published", "author", "title", "kicker", "dek")
+_STRICT_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_AUTHOR_SEPARATORS = re.compile(r"\s*;\s*|\s+and\s+")
+_URL = URLValidator(schemes=["http", "https"])
+UNKNOWN_SOURCE = "Unknown source"
+
+
+@dataclass
+class LoadResult:
+    outcome: str  # "imported", "updated" or "unchanged"
+    article: Article
+    comments_added: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class _DryRunRollback(Exception):
+    """Raised inside the atomic block of a dry run so that nothing it wrote is kept."""
+
+
+# --- overrides --------------------------------------------------------------------------------
+
+
+def parse_override_date(value: str) -> tuple[date, str]:
+    """A manifest date: YYYY-MM-DD, YYYY-MM or YYYY (nothing looser), with its precision."""
+    value = value.strip()
+    parsed, precision = parse_date(value) if _STRICT_DATE.fullmatch(value) else (None, "")
+    if parsed is None:
+        raise ParseError(f"published {value!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
+    return parsed, precision
+
+
+def split_author_names(value: str) -> list[str]:
+    """Several authors in one cell: separated by ';' or ' and '."""
+    return [name.strip() for name in _AUTHOR_SEPARATORS.split(value.strip()) if name.strip()]
+
+
+def apply_overrides(doc: ParsedDocument, overrides: dict[str, str] | None) -> ParsedDocument:
+    """A copy of `doc` where every non-empty override cell replaces what was detected."""
+    if not overrides:
+        return doc
+    unknown = set(overrides) - set(OVERRIDE_FIELDS)
+    if unknown:
+        raise ParseError(f"unknown override field(s): {', '.join(sorted(unknown))}")
+    cells = {key: (value or "").strip() for key, value in overrides.items()}
+    doc = copy.copy(doc)
+    if cells.get("title"):
+        doc.title = cells["title"]
+    for key in ("kicker", "dek", "url", "source_url"):
+        if cells.get(key):
+            setattr(doc, key, cells[key])
+    if cells.get("source"):
+        doc.source_name = cells["source"]
+    if cells.get("author"):
+        doc.authors = split_author_names(cells["author"])
+    if cells.get("published"):
+        doc.published, doc.precision = parse_override_date(cells["published"])
+    return doc
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def _clean_text(value: str | None) -> str:
+    # PostgreSQL refuses NUL in text columns; nothing legitimate needs one.
+    return " ".join((value or "").replace("\x00", "").split())
+
+
+def _check_url(value: str, label: str) -> str:
+    value = _clean_text(value)
+    if not value:
+        return ""
+    if len(value) > 1000:
+        raise ParseError(f"the {label} is longer than 1,000 characters")
+    try:
+        _URL(value)
+    except ValidationError as exc:
+        raise ParseError(f"the {label} {value[:200]!r} is not an http(s) address") from exc
+    return value
+
+
+def _check_length(value: str, limit: int, label: str) -> str:
+    if len(value) > limit:
+        raise ParseError(f"the {label} is longer than {limit:,} characters ({len(value):,})")
+    return value
+
+
+@dataclass
+class _Fields:
+    title: str
+    kicker: str
+    dek: str
+    url: str
+    source_name: str
+    source_url: str
+    authors: list[str]
+    published: date | None
+    precision: str
+    body_html: str
+
+
+def _fields(doc: ParsedDocument) -> _Fields:
+    title = _check_length(_clean_text(doc.title), 500, "title")
+    if not title:
+        raise ParseError("the document has no title")
+    authors = []
+    for name in doc.authors:
+        name = _check_length(_clean_text(name), 200, "author name")
+        if name and name not in authors:
+            authors.append(name)
+    if doc.body_html:
+        body = doc.body_html
+    else:
+        body = paragraphs_to_html([p.replace("\x00", "") for p in doc.paragraphs])
+    return _Fields(
+        title=title,
+        kicker=_check_length(_clean_text(doc.kicker), 200, "kicker"),
+        dek=_check_length(_clean_text(doc.dek), 1000, "dek"),
+        url=_check_url(doc.url, "article address"),
+        source_name=_check_length(_clean_text(doc.source_name), 200, "source name"),
+        source_url=_check_url(doc.source_url, "source homepage")[:500],
+        authors=authors,
+        published=doc.published,
+        precision=doc.precision or DatePrecision.DAY,
+        body_html=body,
+    )
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_document(
+    doc: ParsedDocument,
+    *,
+    file_name: str,
+    sha256: str,
+    format: str,
+    user=None,
+    overrides: dict[str, str] | None = None,
+    dry_run: bool = False,
+) -> LoadResult:
+    """Save one parsed document (article, source, authors, comments, provenance) atomically.
+
+    With `dry_run` everything is done and then rolled back, so the outcome is exact and nothing
+    is kept. Raises ParseError for a document that cannot be saved (bad override, no title…).
+    """
+    doc = apply_overrides(doc, overrides)
+    fields = _fields(doc)
+    result: LoadResult | None = None
+    try:
+        with transaction.atomic():
+            result = _load(doc, fields, file_name=file_name, sha256=sha256, fmt=format, user=user)
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    assert result is not None
+    result.warnings = list(doc.warnings)
+    return result
+
+
+def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user) -> LoadResult:
+    source = _source(fields)
+    article = _find_article(fields, source)
+    new_body = Article(title=fields.title)
+    new_body.set_body(fields.body_html)
+    user = user if user is not None and getattr(user, "pk", None) else None
+
+    if article is None:
+        article = Article(
+            source=source,
+            title=fields.title,
+            kicker=fields.kicker,
+            dek=fields.dek,
+            url=fields.url,
+            published=fields.published,
+            published_precision=fields.precision,
+        )
+        article.set_body(fields.body_html)
+        article.save()
+        article.authors.set(_authors(fields.authors))
+        outcome = "imported"
+    else:
+        outcome = _update(article, fields, source, new_body, user)
+
+    added = _load_comments(article, doc.comments, html_bodies=doc.format in ("html", "feed"))
+    if added:
+        article.refresh_comment_stats()
+        if outcome == "unchanged":
+            outcome = "updated"
+    if (
+        outcome != "unchanged"
+        or not Provenance.objects.filter(article=article, sha256=sha256).exists()
+    ):
+        Provenance.objects.create(
+            article=article,
+            file_name=file_name[:500],
+            sha256=sha256,
+            format=fmt,
+            imported_by=user,
+            outcome=outcome,
+        )
+    return LoadResult(outcome=outcome, article=article, comments_added=added)
+
+
+def _source(fields: _Fields) -> Source:
+    source = Source.objects.matching(fields.source_name, fields.source_url)
+    if source is None:
+        name = fields.source_name or domain_of(fields.source_url) or UNKNOWN_SOURCE
+        source = Source.objects.matching(name) or Source.objects.create(
+            name=name, homepage=fields.source_url
+        )
+    if fields.source_url and not source.homepage:
+        source.homepage = fields.source_url
+        source.save(update_fields=["homepage"])
+    return source
+
+
+def _find_article(fields: _Fields, source: Source) -> Article | None:
+    if fields.url:
+        return Article.objects.filter(url=fields.url).first()
+    return Article.objects.filter(source=source, title=fields.title, url="").first()
+
+
+def _authors(names: Iterable[str]) -> list[Author]:
+    authors = []
+    for name in names:
+        author = Author.objects.filter(name=name).order_by("id").first()
+        authors.append(author or Author.objects.create(name=name))
+    return authors
+
+
+def _update(article: Article, fields: _Fields, source: Source, new: Article, user) -> str:
+    changed: list[str] = []
+    if article.content_hash != new.content_hash:
+        ArticleRevision.objects.create(
+            article=article,
+            title=article.title,
+            body_html=article.body_html,
+            body_text=article.body_text,
+            content_hash=article.content_hash,
+            created_by=user,
+        )
+        article.title = fields.title
+        article.body_html, article.body_text = new.body_html, new.body_text
+        article.word_count, article.content_hash = new.word_count, new.content_hash
+        changed += ["title", "body_html", "body_text", "word_count", "content_hash"]
+    for name, value in (
+        ("source", source),
+        ("kicker", fields.kicker),
+        ("dek", fields.dek),
+        ("published", fields.published),
+    ):
+        if getattr(article, name) != value:
+            setattr(article, name, value)
+            changed.append(name)
+    if fields.published and article.published_precision != fields.precision:
+        article.published_precision = fields.precision
+        changed.append("published_precision")
+    if changed:
+        article.save(update_fields=[*changed, "updated"])
+    wanted = _authors(fields.authors)
+    if {a.pk for a in wanted} != set(article.authors.values_list("pk", flat=True)):
+        article.authors.set(wanted)
+        changed.append("authors")
+    return "updated" if changed else "unchanged"
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+
+def _key(parent_key: str, author: str, body: str) -> str:
+    """Identity of a comment: its parent chain, author name and text, hashed to stay small."""
+    return hashlib.sha256(f"{parent_key}\x1f{author}\x1f{body}".encode()).hexdigest()
+
+
+def _existing_comment_keys(article: Article) -> dict[str, tuple[int, int]]:
+    """key -> (id, number of children) for the article's archived comments."""
+    rows = Comment.objects.filter(article=article).order_by("depth", "id")
+    keys: dict[int, str] = {}
+    found: dict[str, tuple[int, int]] = {}
+    children: dict[int, int] = {}
+    for pk, parent_id, name, body in rows.values_list(
+        "id", "parent_id", "archived_author_name", "body_source"
+    ):
+        key = _key(keys.get(parent_id, "") if parent_id else "", name, body)
+        keys[pk] = key
+        found[key] = (pk, 0)
+        if parent_id:
+            children[parent_id] = children.get(parent_id, 0) + 1
+    return {key: (pk, children.get(pk, 0)) for key, (pk, _) in found.items()}
+
+
+def _comment_html(comment: ParsedComment, html_bodies: bool) -> str:
+    if html_bodies and comment.body_html:
+        return clean_html(comment.body_html)
+    return paragraphs_to_html(comment.body.split("\n\n"))
+
+
+def _load_comments(article: Article, roots: list[ParsedComment], *, html_bodies: bool) -> int:
+    """Insert the comments not yet present, one bulk insert per depth (parents first)."""
+    if not roots:
+        return 0
+    existing = _existing_comment_keys(article) if article.comments.exists() else {}
+    added = 0
+    # Each level: (parent id or None, parent key, parent depth + 1, children, first position).
+    level: list[tuple[int | None, str, int, list[ParsedComment], int]] = [
+        (None, "", 0, roots, Comment.objects.filter(article=article, parent=None).count())
+    ]
+    while level:
+        new_rows: list[tuple[Comment, str, list[ParsedComment]]] = []
+        next_level = []
+        for parent_id, parent_key, depth, children, offset in level:
+            position = offset
+            for child in children:
+                name = _clean_text(child.author_name)[:200]
+                body = (child.body or "").replace("\x00", "").strip()
+                key = _key(parent_key, name, body)
+                if key in existing:
+                    pk, count = existing[key]
+                    if child.children:
+                        next_level.append((pk, key, depth + 1, child.children, count))
+                    continue
+                row = Comment(
+                    article=article,
+                    parent_id=parent_id,
+                    depth=depth,
+                    is_archived=True,
+                    archived_author_name=name,
+                    body_source=body,
+                    body_html=_comment_html(child, html_bodies),
+                    status=CommentStatus.PUBLISHED,
+                    created=child.created,
+                    position=position,
+                )
+                position += 1
+                new_rows.append((row, key, child.children))
+        if new_rows:
+            Comment.objects.bulk_create([row for row, _, _ in new_rows], batch_size=500)
+            added += len(new_rows)
+            for row, key, children in new_rows:
+                existing[key] = (row.pk, 0)
+                if children:
+                    next_level.append((row.pk, key, row.depth + 1, children, 0))
+        level = next_level
+    return added
+
+
+# --- restoring an export ----------------------------------------------------------------------
+
+
+@dataclass
+class RestoreResult:
+    counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+
+RESTORED_MODELS = (Source, Author, Article, ArticleRevision, Provenance, Comment)
+
+
+def archive_is_empty() -> bool:
+    return not any(model.objects.exists() for model in RESTORED_MODELS)
+
+
+def restore_records(records: Iterable[dict], *, dry_run: bool = False) -> RestoreResult:
+    """Save the records of a JSON Lines export with their own primary keys, in one transaction.
+
+    Only into an empty archive: the ids are the export's, and merging two sets of ids would
+    silently mix unrelated rows. PostgreSQL sequences are moved past the restored ids.
+    """
+    result: RestoreResult | None = None
+    try:
+        with transaction.atomic():
+            if not archive_is_empty():
+                raise ParseError(
+                    "a JSON Lines export can only be restored into an empty archive; this one "
+                    "already has sources, articles or comments"
+                )
+            result = _restore(records)
+            _reset_sequences()
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    assert result is not None
+    return result
+
+
+def _restore(records: Iterable[dict]) -> RestoreResult:
+    from django.contrib.auth import get_user_model
+
+    users: dict[str, object] = {}
+    warnings: list[str] = []
+
+    def user_id(username: str | None) -> int | None:
+        if username is None:
+            return None
+        if username not in users:
+            found = get_user_model().objects.filter(username=username).first()
+            users[username] = found.pk if found else None
+            if found is None:
+                warnings.append(f"user {username!r} does not exist here; saved without a user")
+        return users[username]
+
+    counts = {kind: 0 for kind in ("source", "author", "article", "revision", "provenance")}
+    counts["comment"] = 0
+    pending: list = []
+    links: list = []
+    through = Article.authors.through
+
+    def flush() -> None:
+        if pending:
+            type(pending[0]).objects.bulk_create(pending, batch_size=500)
+            pending.clear()
+        if links:
+            through.objects.bulk_create(links, batch_size=500)
+            links.clear()
+
+    for record in records:
+        row = _restored_row(record, user_id)
+        if pending and type(pending[0]) is not type(row):
+            flush()
+        pending.append(row)
+        if record["type"] == "article":
+            links.extend(through(article_id=row.pk, author_id=a) for a in record["authors"])
+        counts[record["type"]] += 1
+        if len(pending) >= 500:
+            flush()
+    flush()
+    # Counts and last-comment dates are derived, so they are recomputed, not trusted.
+    for article in Article.objects.filter(comments__isnull=False).distinct():
+        article.refresh_comment_stats()
+    return RestoreResult(counts=counts, warnings=warnings)
+
+
+def _published(value: str | None) -> tuple[date | None, str]:
+    if value is None:
+        return None, DatePrecision.DAY
+    return parse_override_date(value)
+
+
+def _restored_row(record: dict, user_id) -> object:
+    from datetime import datetime as dt
+
+    kind = record["type"]
+    _check_choice(record, "comment_policy", CommentPolicy.values)
+    _check_choice(record, "status", CommentStatus.values)
+    _check_choice(record, "format", ImportFormat.values)
+    when = {
+        key: dt.fromisoformat(record[key]) if record.get(key) else None
+        for key in ("created", "discussion_closes_at", "imported_at")
+    }
+    if kind == "source":
+        return Source(
+            pk=record["id"],
+            name=record["name"],
+            slug=record["slug"],
+            homepage=record["homepage"],
+            description=record["description"],
+            created=when["created"],
+        )
+    if kind == "author":
+        return Author(
+            pk=record["id"], name=record["name"], slug=record["slug"], created=when["created"]
+        )
+    if kind == "article":
+        published, precision = _published(record["published"])
+        article = Article(
+            pk=record["id"],
+            source_id=record["source"],
+            title=record["title"],
+            kicker=record["kicker"],
+            dek=record["dek"],
+            slug=record["slug"],
+            url=record["url"],
+            published=published,
+            published_precision=precision,
+            comment_policy=record["comment_policy"],
+            discussion_locked=record["discussion_locked"],
+            discussion_closes_at=when["discussion_closes_at"],
+            created=when["created"],
+        )
+        article.set_body(record["body"])
+        return article
+    if kind == "revision":
+        body_html = clean_html(record["body"])
+        body_text = html_to_text(body_html)
+        return ArticleRevision(
+            pk=record["id"],
+            article_id=record["article"],
+            title=record["title"],
+            body_html=body_html,
+            body_text=body_text,
+            content_hash=Article.hash_content(record["title"], body_text),
+            created=when["created"],
+            created_by_id=user_id(record["created_by"]),
+        )
+    if kind == "provenance":
+        return Provenance(
+            pk=record["id"],
+            article_id=record["article"],
+            file_name=record["file_name"],
+            sha256=record["sha256"],
+            format=record["format"],
+            imported_at=when["imported_at"],
+            imported_by_id=user_id(record["imported_by"]),
+            outcome=record["outcome"],
+        )
+    return Comment(
+        pk=record["id"],
+        article_id=record["article"],
+        parent_id=record["parent"],
+        depth=record["depth"],
+        user_id=user_id(record["user"]),
+        archived_author_name=record["author_name"] or "",
+        is_archived=record["archived"],
+        body_source=record["body_source"],
+        body_html=clean_html(record["body"]),
+        status=record["status"],
+        created=when["created"],
+        position=record["position"],
+    )
+
+
+def _check_choice(record: dict, name: str, allowed: list[str]) -> None:
+    if name in record and record[name] not in allowed:
+        raise ParseError(
+            f"{record['type']} {record['id']} has an unknown {name} {record[name]!r:.40} "
+            f"(one of: {', '.join(allowed)})"
+        )
+
+
+def _reset_sequences() -> None:
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    models = [*RESTORED_MODELS, Article.authors.through]
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

@@ -1,0 +1,28 @@
+"""`manage.py export_archive OUT.jsonl` (or `-` for stdout): the whole archive as JSON Lines."""
+
+from __future__ import annotations
+
+import sys
+
+from django.core.management import BaseCommand, CommandError
+
+from archive.exporting import export_archive
+
+
+class Command(BaseCommand):
+    help = "Export every source, author, article and comment as JSON Lines (see README)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("out", metavar="OUT.jsonl", help="File to write, or - for stdout.")
+
+    def handle(self, *args, out: str, **options):
+        if out == "-":
+            count = export_archive(sys.stdout)
+            sys.stdout.flush()
+        else:
+            try:
+                with open(out, "w", encoding="utf-8", newline="\n") as handle:
+                    count = export_archive(handle)
+            except OSError as exc:
+                raise CommandError(f"cannot write {out}: {exc.strerror}") from exc
+            self.stderr.write(f"Wrote {count} line(s) to {out}.")
