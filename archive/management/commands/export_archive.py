@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from django.core.management import BaseCommand, CommandError
 
 from archive.exporting import export_archive
@@ -17,8 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, out: str, **options):
         if out == "-":
-            count = export_archive(sys.stdout)
-            sys.stdout.flush()
+            # Lines end with "\n", so the wrapper adds nothing; call_command can capture it.
+            count = export_archive(self.stdout)
         else:
             try:
                 with open(out, "w", encoding="utf-8", newline="\n") as handle:
