@@ -9,7 +9,6 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
-
 DEMO_DIR = Path(__file__).resolve().parent / "demo" / "articles"
 
 

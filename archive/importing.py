@@ -235,24 +235,35 @@ def _iter_file(path: Path, display: str, limits: Limits) -> Iterator[InputFile |
     yield InputFile(display, path.name, data)
 
 
-def iter_inputs(paths: Iterable[str | Path], limits: Limits) -> Iterator[InputFile | Failure]:
-    """Every importable file under `paths`, in a stable order, read one at a time."""
+def iter_inputs(
+    paths: Iterable[str | Path], limits: Limits, *, relative_to: Path | None = None
+) -> Iterator[InputFile | Failure]:
+    """Every importable file under `paths`, in a stable order, read one at a time.
+
+    With `relative_to`, files under a directory are named relative to it (the admin's uploads).
+    """
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not is_skipped(str(p.relative_to(path)))
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            for file in files:
+        if path.is_dir() and relative_to is not None:
+            for file in _walk(path):
+                yield from _iter_file(file, str(file.relative_to(relative_to)), limits)
+        elif path.is_dir():
+            for file in _walk(path):
                 yield from _iter_file(file, str(file), limits)
         elif path.is_file():
             yield from _iter_file(path, str(given), limits)
         else:
             yield Failure(str(given), "no such file or directory")
+
+
+def _walk(path: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and not is_skipped(p.name)
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
 
 
 def count_inputs(paths: Iterable[str | Path]) -> int:
@@ -355,12 +366,13 @@ def import_paths(
     limits: Limits | None = None,
     progress: Progress | None = None,
     inputs: Iterable[InputFile | Failure] | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> ImportSummary:
     """Import every document under `paths`; return the counts and the failures.
 
     `manifest` rows (by file name) and then `overrides` (by document key, from the admin's
     preview) replace what the parsers detected; `source` names the source of documents that
-    have none from the manifest.
+    have none from the manifest. Documents whose key is in `skip` are left out.
     """
     paths = list(paths)
     limits = limits or Limits.from_settings()
@@ -374,11 +386,13 @@ def import_paths(
         if isinstance(item, Failure):
             summary.failures.append(item)
             continue
-        _import_file(item, summary, manifest, source, format, dry_run, user, overrides, boilerplate)
+        _import_file(
+            item, summary, manifest, source, format, dry_run, user, overrides, boilerplate, skip
+        )
     return summary
 
 
-def _import_file(item, summary, manifest, source, fmt, dry_run, user, overrides, boilerplate):
+def _import_file(item, summary, manifest, source, fmt, dry_run, user, overrides, boilerplate, skip):
     sha256 = hashlib.sha256(item.data).hexdigest()
     try:
         fmt = file_format(item, fmt)
@@ -389,6 +403,8 @@ def _import_file(item, summary, manifest, source, fmt, dry_run, user, overrides,
             return
         documents = parse_documents(item, fmt, boilerplate)
         for key, doc in documents:
+            if key in skip:
+                continue
             cells = dict(manifest.get(item.name, {})) if manifest else {}
             if source and not cells.get("source"):
                 cells["source"] = source

@@ -45,6 +45,8 @@ _STRICT_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _AUTHOR_SEPARATORS = re.compile(r"\s*;\s*|\s+and\s+")
 _URL = URLValidator(schemes=["http", "https"])
 UNKNOWN_SOURCE = "Unknown source"
+# Marks an override row as complete: its empty cells clear what was detected.
+FULL_ROW = "_full_row"
 
 
 @dataclass
@@ -77,10 +79,20 @@ def split_author_names(value: str) -> list[str]:
 
 
 def apply_overrides(doc: ParsedDocument, overrides: dict[str, str] | None) -> ParsedDocument:
-    """A copy of `doc` where every non-empty override cell replaces what was detected."""
+    """A copy of `doc` where every non-empty override cell replaces what was detected.
+
+    Keys present with an empty value in `overrides` mean "unknown" for the optional fields when
+    the whole row comes from the admin's corrected preview (see FULL_ROW).
+    """
     if not overrides:
         return doc
-    unknown = set(overrides) - set(OVERRIDE_FIELDS)
+    if overrides.get(FULL_ROW):
+        overrides = {k: v for k, v in overrides.items() if k != FULL_ROW}
+        doc = copy.copy(doc)
+        doc.kicker = doc.dek = doc.url = doc.source_url = ""
+        doc.authors = []
+        doc.published, doc.precision = None, ""
+    unknown = set(overrides) - set(OVERRIDE_FIELDS) - {FULL_ROW}
     if unknown:
         raise ParseError(f"unknown override field(s): {', '.join(sorted(unknown))}")
     cells = {key: (value or "").strip() for key, value in overrides.items()}

@@ -132,7 +132,8 @@ def test_restore_refuses_a_non_empty_archive():
         ('{"type": "planet", "id": 1}\n', "line 1: unknown type"),
         ('{"type": "author", "id": 1, "name": "A", "slug": "a"}\n', "lacks the field 'created'"),
         (
-            '{"type": "author", "id": 1, "name": "A", "slug": "a", "created": "2020-01-01T00:00:00+00:00"}\n'
+            '{"type": "author", "id": 1, "name": "A", "slug": "a", '
+            '"created": "2020-01-01T00:00:00+00:00"}\n'
             '{"type": "revision", "id": 1, "article": 9, "title": "t", "body": "", '
             '"created": "2020-01-01T00:00:00+00:00", "created_by": null}\n',
             "line 2: revision 1 refers to article 9",
