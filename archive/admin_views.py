@@ -126,8 +126,12 @@ class DocumentForm(forms.Form):
     kicker = forms.CharField(max_length=200, required=False)
     dek = forms.CharField(max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     source = forms.CharField(max_length=200, required=False)
-    source_url = forms.URLField(max_length=500, required=False, label="Source homepage")
-    url = forms.URLField(max_length=1000, required=False, label="Original address")
+    source_url = forms.URLField(
+        max_length=500, required=False, label="Source homepage", assume_scheme="https"
+    )
+    url = forms.URLField(
+        max_length=1000, required=False, label="Original address", assume_scheme="https"
+    )
     published = forms.CharField(
         max_length=10, required=False, help_text="YYYY-MM-DD, YYYY-MM or YYYY."
     )
