@@ -133,7 +133,8 @@ def test_a_bad_override_date_is_a_clear_error():
 
 
 def test_a_failure_midway_saves_nothing_of_the_document():
-    with mock.patch("archive.loader.Comment.objects.bulk_create", side_effect=RuntimeError):
+    # The article, source and authors are written before the comments fail.
+    with mock.patch("archive.loader._insert_comments", side_effect=RuntimeError):
         with pytest.raises(RuntimeError):
             load(document())
     assert not Article.objects.exists()
@@ -167,3 +168,22 @@ def test_a_deep_thread_is_saved_level_by_level():
     load(document(comments=[root]))
     deepest = Comment.objects.get(archived_author_name="a59")
     assert deepest.depth == 59 and deepest.parent.archived_author_name == "a58"
+
+
+def test_identical_sibling_comments_are_one_comment_with_both_reply_sets():
+    twin = [
+        ParsedComment("Ann", "Same.", children=[ParsedComment("Bob", "Reply one.")]),
+        ParsedComment("Ann", "Same.", children=[ParsedComment("Cy", "Reply two.")]),
+    ]
+    load(document(comments=twin))
+    ann = Comment.objects.get(archived_author_name="Ann")
+    assert sorted(ann.replies.values_list("archived_author_name", flat=True)) == ["Bob", "Cy"]
+
+
+def test_comment_ids_continue_after_deleted_ones():
+    first = load(document()).article
+    highest = max(Comment.objects.values_list("id", flat=True))
+    Comment.objects.all().delete()
+    first.delete()
+    load(document())
+    assert min(Comment.objects.values_list("id", flat=True)) > highest
