@@ -229,6 +229,7 @@ class Preview:
     comments: list[tuple[str, int, str]]  # (author, depth, first words)
     comment_total: int
     body_start: list[str]
+    date_text: str = ""
     form: DocumentForm | None = None
     tree: list[dict] = field(default_factory=list)
 
@@ -289,10 +290,11 @@ def _preview(key: str, doc: ParsedDocument, fmt: str) -> Preview:
     for depth, comment in walk(doc.comments):
         total += 1
         if total <= PREVIEW_COMMENTS:
-            words = " ".join(comment.body.split()[:16])
+            words = comment.body.split()
+            words = " ".join(words[:16]) + (" …" if len(words) > 16 else "")
             comments.append((comment.author_name or "", depth, words))
     body_start = [p[:300] + ("…" if len(p) > 300 else "") for p in doc.paragraphs[:2]]
-    return Preview(key, doc, fmt, comments, total, body_start)
+    return Preview(key, doc, fmt, comments, total, body_start, date_text=_date_text(doc))
 
 
 def tree_events(comments: list[tuple[str, int, str]]) -> list[dict]:

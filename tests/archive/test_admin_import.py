@@ -205,7 +205,10 @@ def test_a_zip_bomb_is_refused_at_upload(client, staff):
 
 
 def test_binary_files_and_entity_bombs_are_listed_as_failures(client, staff):
-    bomb = b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "x">]><rss><channel><title>&a;</title></channel></rss>'
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "x">]>'
+        b"<rss><channel><title>&a;</title></channel></rss>"
+    )
     url = preview_url(
         upload(
             client,
