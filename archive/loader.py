@@ -289,8 +289,12 @@ def _source(fields: _Fields) -> Source:
 
 def _find_article(fields: _Fields, source: Source) -> Article | None:
     if fields.url:
-        return Article.objects.filter(url=fields.url).first()
-    return Article.objects.filter(source=source, title=fields.title, url="").first()
+        # Repeating the partial unique index's condition lets SQLite use that index; the
+        # model's default ordering would otherwise make .first() scan by date.
+        found = Article.objects.filter(url=fields.url).exclude(url="")
+    else:
+        found = Article.objects.filter(source=source, title=fields.title, url="")
+    return found.order_by("pk").first()
 
 
 def _authors(names: Iterable[str]) -> list[Author]:
