@@ -43,6 +43,9 @@ from archive.loader import FULL_ROW, OVERRIDE_FIELDS, apply_overrides, parse_ove
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 PREVIEW_COMMENTS = 300
+# Documents that get a correction form: each form posts 11 fields, and the request may carry at
+# most DATA_UPLOAD_MAX_NUMBER_FIELDS (2,000). Later documents are imported as detected.
+PREVIEW_FORMS = 150
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -377,7 +380,8 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     _check_permission(request)
     folder = upload_folder(token, request.user)
     previews, failures, exports = build_previews(folder)
-    keys = {p.key for p in previews}
+    editable = previews[:PREVIEW_FORMS]
+    keys = {p.key for p in editable}
     if request.method == "POST":
         formset = DocumentFormSet(request.POST)
         if formset.is_valid() and {f.cleaned_data.get("key") for f in formset} == keys:
@@ -394,8 +398,8 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
                 ["The documents changed since the preview; please review them again."]
             )
     else:
-        formset = DocumentFormSet(initial=[_initial(p.key, p.doc) for p in previews])
-    for preview, form in zip(previews, formset.forms, strict=False):
+        formset = DocumentFormSet(initial=[_initial(p.key, p.doc) for p in editable])
+    for preview, form in zip(editable, formset.forms, strict=False):
         preview.form = form
         preview.tree = tree_events(preview.comments)
     return render(
@@ -409,6 +413,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
             exports=exports,
             formset=formset,
             token=token,
+            preview_forms=PREVIEW_FORMS,
         ),
     )
 

@@ -269,3 +269,35 @@ def test_a_revision_shows_an_escaped_diff(client, staff):
     )
     change = client.get(reverse("admin:archive_article_change", args=[revision.article_id]))
     assert "Show what changed" in change.content.decode()
+
+
+def test_documents_beyond_the_form_limit_are_imported_as_detected(client, staff, monkeypatch):
+    monkeypatch.setattr("archive.admin_views.PREVIEW_FORMS", 1)
+    url = preview_url(
+        upload(
+            client,
+            SimpleUploadedFile("a.txt", b"First one\n\nBody.\n"),
+            SimpleUploadedFile("b.txt", b"Second one\n\nBody.\n"),
+        )
+    )
+    preview = client.get(url)
+    assert len(preview.context["formset"].forms) == 1
+    assert "imported as detected" in preview.content.decode()
+    data = form_data(preview)
+    data["form-0-title"] = "First, corrected"
+    client.post(url, data)
+    assert set(Article.objects.values_list("title", flat=True)) == {
+        "First, corrected",
+        "Second one",
+    }
+
+
+def test_a_tampered_formset_saves_nothing(client, staff):
+    url = preview_url(upload(client, SimpleUploadedFile("ferry.txt", TEXT)))
+    data = form_data(client.get(url))
+    data["form-0-key"] = "../../etc/passwd"
+    response = client.post(url, data)
+    assert response.status_code == 200 and "changed since the preview" in response.content.decode()
+    response = client.post(url, {"form-TOTAL_FORMS": "x"})
+    assert response.status_code == 200
+    assert not Article.objects.exists()
