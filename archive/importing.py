@@ -32,7 +32,7 @@ from archive.importers.feed import parse_feed
 from archive.importers.html import parse_html
 from archive.importers.jsonl import parse_jsonl
 from archive.importers.text import parse_text
-from archive.loader import OVERRIDE_FIELDS, load_document, restore_records
+from archive.loader import OVERRIDE_FIELDS, LoadCache, load_document, restore_records
 from archive.models import BoilerplatePattern
 
 log = logging.getLogger(__name__)
@@ -378,6 +378,7 @@ def import_paths(
     limits = limits or Limits.from_settings()
     summary = ImportSummary()
     boilerplate = boilerplate_patterns()
+    cache = LoadCache()
     total = count_inputs(paths) if progress else 0
     items = inputs if inputs is not None else iter_inputs(paths, limits)
     for done, item in enumerate(items, start=1):
@@ -387,17 +388,30 @@ def import_paths(
             summary.failures.append(item)
             continue
         _import_file(
-            item, summary, manifest, source, format, dry_run, user, overrides, boilerplate, skip
+            item,
+            summary,
+            manifest,
+            source,
+            format,
+            dry_run,
+            user,
+            overrides,
+            boilerplate,
+            skip,
+            cache,
         )
     return summary
 
 
-def _import_file(item, summary, manifest, source, fmt, dry_run, user, overrides, boilerplate, skip):
+def _import_file(
+    item, summary, manifest, source, fmt, dry_run, user, overrides, boilerplate, skip, cache
+):
     sha256 = hashlib.sha256(item.data).hexdigest()
     try:
         fmt = file_format(item, fmt)
         if fmt == "jsonl":
             result = restore_records(parse_jsonl(io.BytesIO(item.data)), dry_run=dry_run)
+            cache.clear()
             summary.count("imported", result.counts["article"])
             summary.warnings += [f"{item.path}: {w}" for w in result.warnings]
             return
@@ -418,6 +432,7 @@ def _import_file(item, summary, manifest, source, fmt, dry_run, user, overrides,
                     user=user,
                     overrides=cells,
                     dry_run=dry_run,
+                    cache=cache,
                 )
             except ParseError as exc:
                 summary.failures.append(Failure(key, str(exc)))

@@ -191,29 +191,51 @@ def load_document(
     user=None,
     overrides: dict[str, str] | None = None,
     dry_run: bool = False,
+    cache: LoadCache | None = None,
 ) -> LoadResult:
     """Save one parsed document (article, source, authors, comments, provenance) atomically.
 
     With `dry_run` everything is done and then rolled back, so the outcome is exact and nothing
     is kept. Raises ParseError for a document that cannot be saved (bad override, no title…).
+    A `cache` shared by the documents of one import spares looking up the same sources and
+    authors again.
     """
     doc = apply_overrides(doc, overrides)
     fields = _fields(doc)
+    cache = LoadCache() if cache is None or dry_run else cache
     result: LoadResult | None = None
     try:
         with transaction.atomic():
-            result = _load(doc, fields, file_name=file_name, sha256=sha256, fmt=format, user=user)
+            result = _load(
+                doc, fields, file_name=file_name, sha256=sha256, fmt=format, user=user, cache=cache
+            )
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
         pass
+    except BaseException:
+        # Rows this document created are rolled back: the cache must not hand them out.
+        cache.clear()
+        raise
     assert result is not None
     result.warnings = list(doc.warnings)
     return result
 
 
-def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user) -> LoadResult:
-    source = _source(fields)
+@dataclass
+class LoadCache:
+    """Sources and authors already found or created during one import run."""
+
+    sources: dict[tuple[str, str], Source] = field(default_factory=dict)
+    authors: dict[str, Author] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        self.sources.clear()
+        self.authors.clear()
+
+
+def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user, cache):
+    source = _source(fields, cache)
     article = _find_article(fields, source)
     new_body = Article(title=fields.title)
     new_body.set_body(fields.body_html)
@@ -241,11 +263,11 @@ def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user)
         article.save()
         through = Article.authors.through
         through.objects.bulk_create(
-            [through(article=article, author=a) for a in _authors(fields.authors)]
+            [through(article=article, author=a) for a in _authors(fields.authors, cache)]
         )
         outcome = "imported"
     else:
-        outcome = _update(article, fields, source, new_body, user)
+        outcome = _update(article, fields, source, new_body, user, cache)
 
     added = _load_comments(
         article,
@@ -274,7 +296,15 @@ def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user)
     return LoadResult(outcome=outcome, article=article, comments_added=added)
 
 
-def _source(fields: _Fields) -> Source:
+def _source(fields: _Fields, cache: LoadCache) -> Source:
+    key = (fields.source_name.lower(), fields.source_url)
+    if key in cache.sources:
+        return cache.sources[key]
+    cache.sources[key] = source = _find_or_create_source(fields)
+    return source
+
+
+def _find_or_create_source(fields: _Fields) -> Source:
     source = Source.objects.matching(fields.source_name, fields.source_url)
     if source is None:
         name = fields.source_name or domain_of(fields.source_url) or UNKNOWN_SOURCE
@@ -297,15 +327,17 @@ def _find_article(fields: _Fields, source: Source) -> Article | None:
     return found.order_by("pk").first()
 
 
-def _authors(names: Iterable[str]) -> list[Author]:
+def _authors(names: Iterable[str], cache: LoadCache) -> list[Author]:
     authors = []
     for name in names:
-        author = Author.objects.filter(name=name).order_by("id").first()
-        authors.append(author or Author.objects.create(name=name))
+        if name not in cache.authors:
+            author = Author.objects.filter(name=name).order_by("id").first()
+            cache.authors[name] = author or Author.objects.create(name=name)
+        authors.append(cache.authors[name])
     return authors
 
 
-def _update(article: Article, fields: _Fields, source: Source, new: Article, user) -> str:
+def _update(article: Article, fields: _Fields, source: Source, new: Article, user, cache) -> str:
     changed: list[str] = []
     if article.content_hash != new.content_hash:
         ArticleRevision.objects.create(
@@ -334,7 +366,7 @@ def _update(article: Article, fields: _Fields, source: Source, new: Article, use
         changed.append("published_precision")
     if changed:
         article.save(update_fields=[*changed, "updated"])
-    wanted = _authors(fields.authors)
+    wanted = _authors(fields.authors, cache)
     if {a.pk for a in wanted} != set(article.authors.values_list("pk", flat=True)):
         article.authors.set(wanted)
         changed.append("authors")

@@ -187,3 +187,25 @@ def test_comment_ids_continue_after_deleted_ones():
     first.delete()
     load(document())
     assert min(Comment.objects.values_list("id", flat=True)) > highest
+
+
+def test_a_shared_cache_forgets_rows_of_a_failed_document():
+    from archive.loader import LoadCache
+
+    cache = LoadCache()
+    with mock.patch("archive.loader._insert_comments", side_effect=RuntimeError):
+        with pytest.raises(RuntimeError):
+            load(document(), cache=cache)
+    result = load(document(), cache=cache)
+    assert result.outcome == "imported" and result.article.source.name == "The Courier"
+    assert Source.objects.count() == 1
+
+
+def test_a_shared_cache_reuses_sources_and_authors(django_assert_max_num_queries):
+    from archive.loader import LoadCache
+
+    cache = LoadCache()
+    load(document(url="https://courier.example.org/1"), cache=cache)
+    with django_assert_max_num_queries(14):
+        load(document(url="https://courier.example.org/2", title="Other"), cache=cache)
+    assert Source.objects.count() == 1 and Author.objects.count() == 1
