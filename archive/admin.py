@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -166,8 +167,9 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
 
 def revision_pair(revision: ArticleRevision) -> tuple[list[str], list[str]]:
     """Lines of this revision and of the text that replaced it (the next revision, or now)."""
+    later = Q(created__gt=revision.created) | Q(created=revision.created, id__gt=revision.pk)
     newer = (
-        ArticleRevision.objects.filter(article=revision.article_id, created__gt=revision.created)
+        ArticleRevision.objects.filter(later, article=revision.article_id)
         .order_by("created", "id")
         .first()
     )

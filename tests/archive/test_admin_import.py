@@ -301,3 +301,18 @@ def test_a_tampered_formset_saves_nothing(client, staff):
     response = client.post(url, {"form-TOTAL_FORMS": "x"})
     assert response.status_code == 200
     assert not Article.objects.exists()
+
+
+def test_each_revision_diffs_against_what_replaced_it(client, staff):
+    from archive.admin import revision_pair
+    from archive.importers.base import ParsedDocument
+    from archive.loader import load_document
+
+    for number, title in enumerate(["One", "Two", "Three"]):
+        doc = ParsedDocument(
+            title=title, paragraphs=[f"Body {title}"], source_name="S", url="https://e.org/a"
+        )
+        load_document(doc, file_name="a", sha256=str(number), format="text")
+    first, second = ArticleRevision.objects.order_by("id")
+    assert revision_pair(first)[1][0] == "Two"
+    assert revision_pair(second)[1][0] == "Three"
