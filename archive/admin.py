@@ -155,10 +155,13 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     @admin.display(description="Before → after")
     def diff(self, obj) -> str:
         before, after = revision_pair(obj)
-        table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+        table = difflib.HtmlDiff(wrapcolumn=48).make_table(
             before, after, "This revision", "What replaced it", context=True, numlines=2
         )
         # HtmlDiff escapes every line it shows (&, < and >); the labels are ours.

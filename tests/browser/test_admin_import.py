@@ -78,3 +78,27 @@ def test_upload_preview_correct_and_import(page, admin_user, tmp_path, viewport)
     article = Article.objects.get()
     assert article.kicker == "River transport" and article.published_iso == "2025-03"
     assert Comment.objects.filter(article=article, is_archived=True).count() == 3
+
+
+def test_a_reimport_keeps_a_revision_shown_as_a_diff(page, admin_user, tmp_path):
+    first = tmp_path / "ferry.txt"
+    first.write_text(ARTICLE, encoding="utf-8")
+    changed = tmp_path / "ferry-2.txt"
+    changed.write_text(
+        ARTICLE.replace("URL:", "URL:").replace("on time.", "on time, to applause."),
+        encoding="utf-8",
+    )
+    log_in(page)
+    for path in (first, changed):
+        page.goto("/admin/archive/article/import/")
+        page.get_by_label("Files or a zip archive").set_input_files(str(path))
+        page.get_by_role("button", name="Upload and preview").click()
+        page.get_by_role("button", name="Import", exact=True).click()
+    assert page.get_by_text("0 imported, 1 updated, 0 unchanged, 0 failed.").is_visible()
+    screenshot(page, "admin-import-updated-1280")
+    page.get_by_role("link", name="The ferry returns to Mill Quay").click()
+    page.get_by_role("link", name="Show what changed").click()
+    page.wait_for_url("**/articlerevision/*/change/")
+    screenshot(page, "admin-revision-diff-1280")
+    assert page.locator(".revision-diff .diff_add, .revision-diff .diff_chg").count() >= 1
+    assert_accessible(page)
