@@ -502,10 +502,18 @@ def _insert_comments(article: Article, rows: list[_NewComment]) -> None:
             getter = lambda r, value=value: value  # noqa: E731
         getters.append(getter)
     table = connection.ops.quote_name(Comment._meta.db_table)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [tuple(get(row) for get in getters) for row in rows])
+        if connection.vendor == "sqlite":
+            # In-process: executemany costs no round trips.
+            cursor.executemany(insert + row_sql, [[get(row) for get in getters] for row in rows])
+            return
+        # A network database: one multi-row statement per 500 rows, one round trip each.
+        for start in range(0, len(rows), 500):
+            batch = rows[start : start + 500]
+            params = [get(row) for row in batch for get in getters]
+            cursor.execute(insert + ", ".join([row_sql] * len(batch)), params)
 
 
 def _reserve_comment_ids(count: int) -> list[int]:
