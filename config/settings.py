@@ -206,6 +206,14 @@ AGORA_ARTICLES_PER_PAGE = env_int("AGORA_ARTICLES_PER_PAGE", 20)
 AGORA_UPLOAD_MAX_BYTES = env_int("AGORA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Reports from this many distinct readers hide a comment until a moderator decides.
 AGORA_FLAG_HIDE_THRESHOLD = env_int("AGORA_FLAG_HIDE_THRESHOLD", 3)
+# Imports (archive/importing.py): zip archives and files are refused beyond these.
+AGORA_IMPORT_MAX_FILES = env_int("AGORA_IMPORT_MAX_FILES", 1000)
+AGORA_IMPORT_MAX_TOTAL_BYTES = env_int("AGORA_IMPORT_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+AGORA_IMPORT_MAX_FILE_BYTES = env_int("AGORA_IMPORT_MAX_FILE_BYTES", 50 * 1024 * 1024)
+AGORA_IMPORT_MAX_RATIO = env_int("AGORA_IMPORT_MAX_RATIO", 100)
+# Uploaded files wait for the admin's preview here, at most this many seconds.
+AGORA_IMPORT_DIR = BASE_DIR / "var" / "imports"
+AGORA_IMPORT_EXPIRY_SECONDS = env_int("AGORA_IMPORT_EXPIRY_SECONDS", 3600)
 
 # Rate limits: name -> (requests, seconds), counted in the shared cache (config/ratelimit.py).
 AGORA_RATE_LIMITS = {

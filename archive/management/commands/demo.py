@@ -21,7 +21,7 @@ class Command(BaseCommand):
         summary = load_demo_content()
         ensure_demo_accounts()
         self.stdout.write(
-            f"Demo content: {summary['created']} article(s) added, "
+            f"Demo content: {summary['created']} article(s) added, {summary['updated']} updated, "
             f"{summary['unchanged']} already present."
         )
         self.stdout.write("Demo logins (username / password):")

@@ -1,0 +1,756 @@
+"""Save parsed documents: one document, one transaction.
+
+The parsers (archive/importers/) turn bytes into ParsedDocument dataclasses without touching the
+database; this module maps them onto Source, Author, Article, ArticleRevision, Provenance and
+the archived Comment tree. Everything a document writes happens inside one `transaction.atomic`
+block, so a failure half-way leaves nothing of it behind.
+
+Identity: a document is the same article as an existing row when it has the same original
+address (URL), or, without a URL, the same source and title. Importing the same document again
+changes nothing ("unchanged"); a changed one updates the article and keeps the previous title
+and body as an ArticleRevision ("updated"). Comments already present (same parent chain, author
+name and text) are never duplicated.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import connection, transaction
+
+from archive.importers.base import ParsedComment, ParsedDocument, ParseError, parse_date, walk
+from archive.models import (
+    Article,
+    ArticleRevision,
+    Author,
+    CommentPolicy,
+    DatePrecision,
+    ImportFormat,
+    Provenance,
+    Source,
+    domain_of,
+)
+from archive.sanitize import clean_html, html_to_text, paragraphs_to_html
+from comments.models import Comment, CommentStatus
+
+OVERRIDE_FIELDS = ("source", "source_url", "url", "published", "author", "title", "kicker", "dek")
+_STRICT_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+_AUTHOR_SEPARATORS = re.compile(r"\s*;\s*|\s+and\s+")
+_URL = URLValidator(schemes=["http", "https"])
+UNKNOWN_SOURCE = "Unknown source"
+# Marks an override row as complete: its empty cells clear what was detected.
+FULL_ROW = "_full_row"
+
+
+@dataclass
+class LoadResult:
+    outcome: str  # "imported", "updated" or "unchanged"
+    article: Article
+    comments_added: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+class _DryRunRollback(Exception):
+    """Raised inside the atomic block of a dry run so that nothing it wrote is kept."""
+
+
+# --- overrides --------------------------------------------------------------------------------
+
+
+def parse_override_date(value: str) -> tuple[date, str]:
+    """A manifest date: YYYY-MM-DD, YYYY-MM or YYYY (nothing looser), with its precision."""
+    value = value.strip()
+    parsed, precision = parse_date(value) if _STRICT_DATE.fullmatch(value) else (None, "")
+    if parsed is None:
+        raise ParseError(f"published {value!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
+    return parsed, precision
+
+
+def split_author_names(value: str) -> list[str]:
+    """Several authors in one cell: separated by ';' or ' and '."""
+    return [name.strip() for name in _AUTHOR_SEPARATORS.split(value.strip()) if name.strip()]
+
+
+def apply_overrides(doc: ParsedDocument, overrides: dict[str, str] | None) -> ParsedDocument:
+    """A copy of `doc` where every non-empty override cell replaces what was detected.
+
+    Keys present with an empty value in `overrides` mean "unknown" for the optional fields when
+    the whole row comes from the admin's corrected preview (see FULL_ROW).
+    """
+    if not overrides:
+        return doc
+    if overrides.get(FULL_ROW):
+        overrides = {k: v for k, v in overrides.items() if k != FULL_ROW}
+        doc = copy.copy(doc)
+        doc.kicker = doc.dek = doc.url = doc.source_url = ""
+        doc.authors = []
+        doc.published, doc.precision = None, ""
+    unknown = set(overrides) - set(OVERRIDE_FIELDS) - {FULL_ROW}
+    if unknown:
+        raise ParseError(f"unknown override field(s): {', '.join(sorted(unknown))}")
+    cells = {key: (value or "").strip() for key, value in overrides.items()}
+    doc = copy.copy(doc)
+    if cells.get("title"):
+        doc.title = cells["title"]
+    for key in ("kicker", "dek", "url", "source_url"):
+        if cells.get(key):
+            setattr(doc, key, cells[key])
+    if cells.get("source"):
+        doc.source_name = cells["source"]
+    if cells.get("author"):
+        doc.authors = split_author_names(cells["author"])
+    if cells.get("published"):
+        doc.published, doc.precision = parse_override_date(cells["published"])
+    return doc
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def _clean_text(value: str | None) -> str:
+    # PostgreSQL refuses NUL in text columns; nothing legitimate needs one.
+    return " ".join((value or "").replace("\x00", "").split())
+
+
+def _check_url(value: str, label: str) -> str:
+    value = _clean_text(value)
+    if not value:
+        return ""
+    if len(value) > 1000:
+        raise ParseError(f"the {label} is longer than 1,000 characters")
+    try:
+        _URL(value)
+    except ValidationError as exc:
+        raise ParseError(f"the {label} {value[:200]!r} is not an http(s) address") from exc
+    return value
+
+
+def _check_length(value: str, limit: int, label: str) -> str:
+    if len(value) > limit:
+        raise ParseError(f"the {label} is longer than {limit:,} characters ({len(value):,})")
+    return value
+
+
+@dataclass
+class _Fields:
+    title: str
+    kicker: str
+    dek: str
+    url: str
+    source_name: str
+    source_url: str
+    authors: list[str]
+    published: date | None
+    precision: str
+    body_html: str
+
+
+def _fields(doc: ParsedDocument) -> _Fields:
+    title = _check_length(_clean_text(doc.title), 500, "title")
+    if not title:
+        raise ParseError("the document has no title")
+    authors = []
+    for name in doc.authors:
+        name = _check_length(_clean_text(name), 200, "author name")
+        if name and name not in authors:
+            authors.append(name)
+    if doc.body_html:
+        body = doc.body_html
+    else:
+        body = paragraphs_to_html([p.replace("\x00", "") for p in doc.paragraphs])
+    return _Fields(
+        title=title,
+        kicker=_check_length(_clean_text(doc.kicker), 200, "kicker"),
+        dek=_check_length(_clean_text(doc.dek), 1000, "dek"),
+        url=_check_url(doc.url, "article address"),
+        source_name=_check_length(_clean_text(doc.source_name), 200, "source name"),
+        source_url=_check_url(doc.source_url, "source homepage")[:500],
+        authors=authors,
+        published=doc.published,
+        precision=doc.precision or DatePrecision.DAY,
+        body_html=body,
+    )
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_document(
+    doc: ParsedDocument,
+    *,
+    file_name: str,
+    sha256: str,
+    format: str,
+    user=None,
+    overrides: dict[str, str] | None = None,
+    dry_run: bool = False,
+    cache: LoadCache | None = None,
+) -> LoadResult:
+    """Save one parsed document (article, source, authors, comments, provenance) atomically.
+
+    With `dry_run` everything is done and then rolled back, so the outcome is exact and nothing
+    is kept. Raises ParseError for a document that cannot be saved (bad override, no title…).
+    A `cache` shared by the documents of one import spares looking up the same sources and
+    authors again.
+    """
+    doc = apply_overrides(doc, overrides)
+    fields = _fields(doc)
+    cache = LoadCache() if cache is None or dry_run else cache
+    result: LoadResult | None = None
+    try:
+        with transaction.atomic():
+            result = _load(
+                doc, fields, file_name=file_name, sha256=sha256, fmt=format, user=user, cache=cache
+            )
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    except BaseException:
+        # Rows this document created are rolled back: the cache must not hand them out.
+        cache.clear()
+        raise
+    assert result is not None
+    result.warnings = list(doc.warnings)
+    return result
+
+
+@dataclass
+class LoadCache:
+    """Sources and authors already found or created during one import run."""
+
+    sources: dict[tuple[str, str], Source] = field(default_factory=dict)
+    authors: dict[str, Author] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        self.sources.clear()
+        self.authors.clear()
+
+
+def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user, cache):
+    source = _source(fields, cache)
+    article = _find_article(fields, source)
+    new_body = Article(title=fields.title)
+    new_body.set_body(fields.body_html)
+    user = user if user is not None and getattr(user, "pk", None) else None
+
+    if article is None:
+        article = Article(
+            source=source,
+            title=fields.title,
+            kicker=fields.kicker,
+            dek=fields.dek,
+            url=fields.url,
+            published=fields.published,
+            published_precision=fields.precision,
+            body_html=new_body.body_html,
+            body_text=new_body.body_text,
+            word_count=new_body.word_count,
+            content_hash=new_body.content_hash,
+        )
+        # A new article's thread is exactly the parsed one, all published: its stats are known
+        # before saving, which spares refresh_comment_stats' two queries per document.
+        dates = [c.created for _, c in walk(doc.comments) if c.created is not None]
+        article.comment_count = sum(1 for _ in walk(doc.comments))
+        article.last_comment_at = max(dates, default=None)
+        article.save()
+        through = Article.authors.through
+        through.objects.bulk_create(
+            [through(article=article, author=a) for a in _authors(fields.authors, cache)]
+        )
+        outcome = "imported"
+    else:
+        outcome = _update(article, fields, source, new_body, user, cache)
+
+    added = _load_comments(
+        article,
+        doc.comments,
+        html_bodies=doc.format in ("html", "feed"),
+        is_new=outcome == "imported",
+    )
+    if added and outcome != "imported":
+        article.refresh_comment_stats()
+        if outcome == "unchanged":
+            outcome = "updated"
+    elif outcome == "imported" and added != article.comment_count:
+        article.refresh_comment_stats()  # identical siblings were merged into one comment
+    if (
+        outcome != "unchanged"
+        or not Provenance.objects.filter(article=article, sha256=sha256).exists()
+    ):
+        Provenance.objects.create(
+            article=article,
+            file_name=file_name[:500],
+            sha256=sha256,
+            format=fmt,
+            imported_by=user,
+            outcome=outcome,
+        )
+    return LoadResult(outcome=outcome, article=article, comments_added=added)
+
+
+def _source(fields: _Fields, cache: LoadCache) -> Source:
+    key = (fields.source_name.lower(), fields.source_url)
+    if key in cache.sources:
+        return cache.sources[key]
+    cache.sources[key] = source = _find_or_create_source(fields)
+    return source
+
+
+def _find_or_create_source(fields: _Fields) -> Source:
+    source = Source.objects.matching(fields.source_name, fields.source_url)
+    if source is None:
+        name = fields.source_name or domain_of(fields.source_url) or UNKNOWN_SOURCE
+        source = Source.objects.matching(name) or Source.objects.create(
+            name=name, homepage=fields.source_url
+        )
+    if fields.source_url and not source.homepage:
+        source.homepage = fields.source_url
+        source.save(update_fields=["homepage"])
+    return source
+
+
+def _find_article(fields: _Fields, source: Source) -> Article | None:
+    if fields.url:
+        # Repeating the partial unique index's condition lets SQLite use that index; the
+        # model's default ordering would otherwise make .first() scan by date.
+        found = Article.objects.filter(url=fields.url).exclude(url="")
+    else:
+        found = Article.objects.filter(source=source, title=fields.title, url="")
+    return found.order_by("pk").first()
+
+
+def _authors(names: Iterable[str], cache: LoadCache) -> list[Author]:
+    authors = []
+    for name in names:
+        if name not in cache.authors:
+            author = Author.objects.filter(name=name).order_by("id").first()
+            cache.authors[name] = author or Author.objects.create(name=name)
+        authors.append(cache.authors[name])
+    return authors
+
+
+def _update(article: Article, fields: _Fields, source: Source, new: Article, user, cache) -> str:
+    changed: list[str] = []
+    if article.content_hash != new.content_hash:
+        ArticleRevision.objects.create(
+            article=article,
+            title=article.title,
+            body_html=article.body_html,
+            body_text=article.body_text,
+            content_hash=article.content_hash,
+            created_by=user,
+        )
+        article.title = fields.title
+        article.body_html, article.body_text = new.body_html, new.body_text
+        article.word_count, article.content_hash = new.word_count, new.content_hash
+        changed += ["title", "body_html", "body_text", "word_count", "content_hash"]
+    for name, value in (
+        ("source", source),
+        ("kicker", fields.kicker),
+        ("dek", fields.dek),
+        ("published", fields.published),
+    ):
+        if getattr(article, name) != value:
+            setattr(article, name, value)
+            changed.append(name)
+    if fields.published and article.published_precision != fields.precision:
+        article.published_precision = fields.precision
+        changed.append("published_precision")
+    if changed:
+        article.save(update_fields=[*changed, "updated"])
+    wanted = _authors(fields.authors, cache)
+    if {a.pk for a in wanted} != set(article.authors.values_list("pk", flat=True)):
+        article.authors.set(wanted)
+        changed.append("authors")
+    return "updated" if changed else "unchanged"
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+
+def _key(parent_key: str, author: str, body: str) -> str:
+    """Identity of a comment: its parent chain, author name and text, hashed to stay small."""
+    return hashlib.sha256(f"{parent_key}\x1f{author}\x1f{body}".encode()).hexdigest()
+
+
+def _existing_comment_keys(article: Article) -> dict[str, tuple[int, int]]:
+    """key -> (id, number of children) for the article's archived comments."""
+    rows = Comment.objects.filter(article=article).order_by("depth", "id")
+    keys: dict[int, str] = {}
+    found: dict[str, tuple[int, int]] = {}
+    children: dict[int, int] = {}
+    for pk, parent_id, name, body in rows.values_list(
+        "id", "parent_id", "archived_author_name", "body_source"
+    ):
+        key = _key(keys.get(parent_id, "") if parent_id else "", name, body)
+        keys[pk] = key
+        found[key] = (pk, 0)
+        if parent_id:
+            children[parent_id] = children.get(parent_id, 0) + 1
+    return {key: (pk, children.get(pk, 0)) for key, (pk, _) in found.items()}
+
+
+def _comment_html(comment: ParsedComment, html_bodies: bool) -> str:
+    if html_bodies and comment.body_html:
+        return clean_html(comment.body_html)
+    return paragraphs_to_html(comment.body.split("\n\n"))
+
+
+@dataclass
+class _NewComment:
+    parent: int | _NewComment | None  # an existing comment's id, a new comment, or a root
+    depth: int
+    name: str
+    body: str
+    html: str
+    created: datetime | None
+    position: int
+    pk: int | None = None
+
+    @property
+    def parent_id(self) -> int | None:
+        return self.parent.pk if isinstance(self.parent, _NewComment) else self.parent
+
+
+def _load_comments(
+    article: Article, roots: list[ParsedComment], *, html_bodies: bool, is_new: bool
+) -> int:
+    """Insert the comments not yet present, parents before their replies."""
+    if not roots:
+        return 0
+    existing = {} if is_new else _existing_comment_keys(article)
+    root_count = 0 if is_new else Comment.objects.filter(article=article, parent=None).count()
+    rows: list[_NewComment] = []
+    # Breadth first, one depth at a time: (parent, parent key, depth, children, first position).
+    level: list[tuple[int | _NewComment | None, str, int, list[ParsedComment], int]] = [
+        (None, "", 0, roots, root_count)
+    ]
+    while level:
+        next_level = []
+        for parent, parent_key, depth, children, offset in level:
+            position = offset
+            for child in children:
+                name = _clean_text(child.author_name)[:200]
+                body = (child.body or "").replace("\x00", "").strip()
+                key = _key(parent_key, name, body)
+                if key in existing:
+                    pk, count = existing[key]
+                    if child.children:
+                        next_level.append((pk, key, depth + 1, child.children, count))
+                    continue
+                row = _NewComment(
+                    parent,
+                    depth,
+                    name,
+                    body,
+                    _comment_html(child, html_bodies),
+                    child.created,
+                    position,
+                )
+                position += 1
+                rows.append(row)
+                existing[key] = (row, 0)  # an identical sibling later is the same comment
+                if child.children:
+                    next_level.append((row, key, depth + 1, child.children, 0))
+        level = next_level
+    if rows:
+        _insert_comments(article, rows)
+    return len(rows)
+
+
+def _insert_comments(article: Article, rows: list[_NewComment]) -> None:
+    """One INSERT for the whole thread, with ids reserved up front.
+
+    The ORM's bulk_create (one per depth, to learn the parents' ids) spent most of an import's
+    time building model instances; reserving the ids lets a single executemany write the
+    rows in parent-first order. Columns this code does not set get their model default, so a
+    field added to Comment later still gets a value. Other databases use bulk_create per depth.
+    """
+    if connection.vendor not in ("sqlite", "postgresql"):
+        _insert_comments_by_depth(article, rows)
+        return
+    for row, pk in zip(rows, _reserve_comment_ids(len(rows)), strict=True):
+        row.pk = pk
+    ops = connection.ops
+    ours = {
+        "id": lambda r: r.pk,
+        "article_id": lambda r: article.pk,
+        "parent_id": lambda r: r.parent_id,
+        "depth": lambda r: r.depth,
+        "archived_author_name": lambda r: r.name,
+        "is_archived": lambda r: True,
+        "body_source": lambda r: r.body,
+        "body_html": lambda r: r.html,
+        "status": lambda r: CommentStatus.PUBLISHED.value,
+        "created": lambda r: ops.adapt_datetimefield_value(r.created),
+        "position": lambda r: r.position,
+    }
+    columns, getters = [], []
+    for model_field in Comment._meta.concrete_fields:
+        columns.append(connection.ops.quote_name(model_field.column))
+        getter = ours.get(model_field.attname)
+        if getter is None:
+            value = model_field.get_db_prep_save(model_field.get_default(), connection)
+            getter = lambda r, value=value: value  # noqa: E731
+        getters.append(getter)
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # In-process: executemany costs no round trips.
+            cursor.executemany(insert + row_sql, [[get(row) for get in getters] for row in rows])
+            return
+        # A network database: one multi-row statement per 500 rows, one round trip each.
+        for start in range(0, len(rows), 500):
+            batch = rows[start : start + 500]
+            params = [get(row) for row in batch for get in getters]
+            cursor.execute(insert + ", ".join([row_sql] * len(batch)), params)
+
+
+def _reserve_comment_ids(count: int) -> list[int]:
+    table = Comment._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [value for (value,) in cursor.fetchall()]
+        # SQLite: this transaction holds the write lock (it has written the article, and
+        # transactions begin IMMEDIATE), so no other writer can take these ids. Never reuse
+        # an id that AUTOINCREMENT handed out before, even if its row was deleted.
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0), "
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+            [table],
+        )
+        start = cursor.fetchone()[0]
+    return list(range(start + 1, start + 1 + count))
+
+
+def _insert_comments_by_depth(article: Article, rows: list[_NewComment]) -> None:
+    for depth in sorted({row.depth for row in rows}):
+        level = [row for row in rows if row.depth == depth]
+        objects = [
+            Comment(
+                article=article,
+                parent_id=row.parent_id,
+                depth=row.depth,
+                is_archived=True,
+                archived_author_name=row.name,
+                body_source=row.body,
+                body_html=row.html,
+                status=CommentStatus.PUBLISHED,
+                created=row.created,
+                position=row.position,
+            )
+            for row in level
+        ]
+        Comment.objects.bulk_create(objects, batch_size=500)
+        for row, obj in zip(level, objects, strict=True):
+            row.pk = obj.pk
+
+
+# --- restoring an export ----------------------------------------------------------------------
+
+
+@dataclass
+class RestoreResult:
+    counts: dict[str, int]
+    warnings: list[str] = field(default_factory=list)
+
+
+RESTORED_MODELS = (Source, Author, Article, ArticleRevision, Provenance, Comment)
+
+
+def archive_is_empty() -> bool:
+    return not any(model.objects.exists() for model in RESTORED_MODELS)
+
+
+def restore_records(records: Iterable[dict], *, dry_run: bool = False) -> RestoreResult:
+    """Save the records of a JSON Lines export with their own primary keys, in one transaction.
+
+    Only into an empty archive: the ids are the export's, and merging two sets of ids would
+    silently mix unrelated rows. PostgreSQL sequences are moved past the restored ids.
+    """
+    result: RestoreResult | None = None
+    try:
+        with transaction.atomic():
+            if not archive_is_empty():
+                raise ParseError(
+                    "a JSON Lines export can only be restored into an empty archive; this one "
+                    "already has sources, articles or comments"
+                )
+            result = _restore(records)
+            _reset_sequences()
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    assert result is not None
+    return result
+
+
+def _restore(records: Iterable[dict]) -> RestoreResult:
+    from django.contrib.auth import get_user_model
+
+    users: dict[str, object] = {}
+    warnings: list[str] = []
+
+    def user_id(username: str | None) -> int | None:
+        if username is None:
+            return None
+        if username not in users:
+            found = get_user_model().objects.filter(username=username).first()
+            users[username] = found.pk if found else None
+            if found is None:
+                warnings.append(f"user {username!r} does not exist here; saved without a user")
+        return users[username]
+
+    counts = {kind: 0 for kind in ("source", "author", "article", "revision", "provenance")}
+    counts["comment"] = 0
+    pending: list = []
+    links: list = []
+    through = Article.authors.through
+
+    def flush() -> None:
+        if pending:
+            type(pending[0]).objects.bulk_create(pending, batch_size=500)
+            pending.clear()
+        if links:
+            through.objects.bulk_create(links, batch_size=500)
+            links.clear()
+
+    for record in records:
+        row = _restored_row(record, user_id)
+        if pending and type(pending[0]) is not type(row):
+            flush()
+        pending.append(row)
+        if record["type"] == "article":
+            links.extend(through(article_id=row.pk, author_id=a) for a in record["authors"])
+        counts[record["type"]] += 1
+        if len(pending) >= 500:
+            flush()
+    flush()
+    # Counts and last-comment dates are derived, so they are recomputed, not trusted.
+    for article in Article.objects.filter(comments__isnull=False).distinct():
+        article.refresh_comment_stats()
+    return RestoreResult(counts=counts, warnings=warnings)
+
+
+def _published(value: str | None) -> tuple[date | None, str]:
+    if value is None:
+        return None, DatePrecision.DAY
+    return parse_override_date(value)
+
+
+def _restored_row(record: dict, user_id) -> object:
+    from datetime import datetime as dt
+
+    kind = record["type"]
+    _check_choice(record, "comment_policy", CommentPolicy.values)
+    _check_choice(record, "status", CommentStatus.values)
+    _check_choice(record, "format", ImportFormat.values)
+    when = {
+        key: dt.fromisoformat(record[key]) if record.get(key) else None
+        for key in ("created", "discussion_closes_at", "imported_at")
+    }
+    if kind == "source":
+        return Source(
+            pk=record["id"],
+            name=record["name"],
+            slug=record["slug"],
+            homepage=record["homepage"],
+            description=record["description"],
+            created=when["created"],
+        )
+    if kind == "author":
+        return Author(
+            pk=record["id"], name=record["name"], slug=record["slug"], created=when["created"]
+        )
+    if kind == "article":
+        published, precision = _published(record["published"])
+        article = Article(
+            pk=record["id"],
+            source_id=record["source"],
+            title=record["title"],
+            kicker=record["kicker"],
+            dek=record["dek"],
+            slug=record["slug"],
+            url=record["url"],
+            published=published,
+            published_precision=precision,
+            comment_policy=record["comment_policy"],
+            discussion_locked=record["discussion_locked"],
+            discussion_closes_at=when["discussion_closes_at"],
+            created=when["created"],
+        )
+        article.set_body(record["body"])
+        return article
+    if kind == "revision":
+        body_html = clean_html(record["body"])
+        body_text = html_to_text(body_html)
+        return ArticleRevision(
+            pk=record["id"],
+            article_id=record["article"],
+            title=record["title"],
+            body_html=body_html,
+            body_text=body_text,
+            content_hash=Article.hash_content(record["title"], body_text),
+            created=when["created"],
+            created_by_id=user_id(record["created_by"]),
+        )
+    if kind == "provenance":
+        return Provenance(
+            pk=record["id"],
+            article_id=record["article"],
+            file_name=record["file_name"],
+            sha256=record["sha256"],
+            format=record["format"],
+            imported_at=when["imported_at"],
+            imported_by_id=user_id(record["imported_by"]),
+            outcome=record["outcome"],
+        )
+    return Comment(
+        pk=record["id"],
+        article_id=record["article"],
+        parent_id=record["parent"],
+        depth=record["depth"],
+        user_id=user_id(record["user"]),
+        archived_author_name=record["author_name"] or "",
+        is_archived=record["archived"],
+        body_source=record["body_source"],
+        body_html=clean_html(record["body"]),
+        status=record["status"],
+        created=when["created"],
+        position=record["position"],
+    )
+
+
+def _check_choice(record: dict, name: str, allowed: list[str]) -> None:
+    if name in record and record[name] not in allowed:
+        raise ParseError(
+            f"{record['type']} {record['id']} has an unknown {name} {record[name]!r:.40} "
+            f"(one of: {', '.join(allowed)})"
+        )
+
+
+def _reset_sequences() -> None:
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    models = [*RESTORED_MODELS, Article.authors.through]
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

@@ -1,0 +1,26 @@
+"""`manage.py export_archive OUT.jsonl` (or `-` for stdout): the whole archive as JSON Lines."""
+
+from __future__ import annotations
+
+from django.core.management import BaseCommand, CommandError
+
+from archive.exporting import export_archive
+
+
+class Command(BaseCommand):
+    help = "Export every source, author, article and comment as JSON Lines (see README)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("out", metavar="OUT.jsonl", help="File to write, or - for stdout.")
+
+    def handle(self, *args, out: str, **options):
+        if out == "-":
+            # Lines end with "\n", so the wrapper adds nothing; call_command can capture it.
+            count = export_archive(self.stdout)
+        else:
+            try:
+                with open(out, "w", encoding="utf-8", newline="\n") as handle:
+                    count = export_archive(handle)
+            except OSError as exc:
+                raise CommandError(f"cannot write {out}: {exc.strerror}") from exc
+            self.stderr.write(f"Wrote {count} line(s) to {out}.")
