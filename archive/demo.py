@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo" / "articles"
 
@@ -17,19 +17,24 @@ class DemoAccount:
     role: str
     username: str
     password: str
+    display_name: str
+    group: str
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("reader", "reader", "reader-demo-pass"),
-    DemoAccount("moderator", "moderator", "moderator-demo-pass"),
-    DemoAccount("admin", "admin", "admin-demo-pass"),
+    DemoAccount("reader", "reader", "reader-demo-pass", "Rosa Reader", "Readers"),
+    DemoAccount("moderator", "moderator", "moderator-demo-pass", "Milo Moderator", "Moderators"),
+    DemoAccount("admin", "admin", "admin-demo-pass", "Ada Admin", "Admins"),
 ]
 
 
 def ensure_demo_accounts() -> None:
+    """One account per role, in the role's group; the admin is also staff and superuser."""
+    from accounts.models import profile_for
+    from moderation.defaults import ensure_defaults
+
+    ensure_defaults()
     User = get_user_model()
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    moderators.permissions.add(Permission.objects.get(codename="moderate"))
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
             username=account.username,
@@ -37,11 +42,14 @@ def ensure_demo_accounts() -> None:
         )
         if created:
             user.set_password(account.password)
-        if account.role == "moderator":
-            user.groups.add(moderators)
         if account.role == "admin":
             user.is_staff = user.is_superuser = True
         user.save()
+        user.groups.add(Group.objects.get(name=account.group))
+        profile = profile_for(user)
+        if not profile.display_name:
+            profile.display_name = account.display_name
+            profile.save(update_fields=["display_name"])
 
 
 def load_demo_content() -> dict[str, int]:
