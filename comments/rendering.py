@@ -41,6 +41,7 @@ class Viewer:
     seen_at: datetime.datetime | None
     reply_url: str  # the article's posting page; "?parent=<id>" is appended
     now: datetime.datetime
+    tz: datetime.tzinfo = datetime.UTC
 
     @classmethod
     def for_request(cls, request, article, *, seen_at=None) -> Viewer:
@@ -53,6 +54,7 @@ class Viewer:
             seen_at=seen_at,
             reply_url=reverse("comments:post", args=[article.slug]),
             now=timezone.now(),
+            tz=timezone.get_current_timezone(),
         )
 
 
@@ -71,12 +73,33 @@ def relative_time(value: datetime.datetime, now: datetime.datetime) -> str:
     return f"{count} minute{'s' if count != 1 else ''} ago"
 
 
-def time_html(value: datetime.datetime, now: datetime.datetime) -> str:
-    local = timezone.localtime(value)
-    exact = f"{local.day} {local:%B %Y, %H:%M} {local.tzname() or ''}".strip()
-    return (
-        f'<time datetime="{value.isoformat()}" title="{exact}">{relative_time(value, now)}</time>'
-    )
+_MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def time_html(value: datetime.datetime, now: datetime.datetime, tz=None) -> str:
+    """`<time>` with the relative time shown and the exact one in datetime and title.
+    Formatted by hand: strftime and localtime per row are measurable at 5,000 rows."""
+    local = value.astimezone(tz or timezone.get_current_timezone())
+    exact = (
+        f"{local.day} {_MONTHS[local.month]} {local.year}, "
+        f"{local.hour:02d}:{local.minute:02d} {local.tzname() or ''}"
+    ).rstrip()
+    iso = value.isoformat(timespec="seconds")
+    return f'<time datetime="{iso}" title="{exact}">{relative_time(value, now)}</time>'
 
 
 class RowRenderer:
@@ -139,11 +162,11 @@ class RowRenderer:
             classes.append("comment--new")
             badges += ' <span class="badge badge--new">new</span>'
         permalink = self.permalink.format(pk)
-        when = time_html(node.created, v.now) if node.created else "date unknown"
+        when = time_html(node.created, v.now, v.tz) if node.created else "date unknown"
         meta = f'{head}{badges} <a class="comment__time" href="{permalink}">{when}</a>'
         mine = v.user_id is not None and node.user_id == v.user_id and not node.is_archived
         if node.edited and not placeholder:
-            edited = time_html(node.edited, v.now)
+            edited = time_html(node.edited, v.now, v.tz)
             meta += f' <span class="comment__edited">edited {edited}</span>'
         actions = []
         if (

@@ -9,6 +9,12 @@ from comments.actions import post_comment
 from comments.models import Comment, CommentStatus
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Password hashing is deliberately slow; these tests create many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def users(db, django_user_model):
     """reader, author (of the comment under test), other (another reader), moderator, admin."""
