@@ -93,7 +93,9 @@ def _make_thread(article, size: int, users: list, depth: int = 12, seed: int = 7
                     position=i if archived else 0,
                 )
             )
-        for i, comment in zip(indices, Comment.objects.bulk_create(batch, batch_size=500)):
+        for i, comment in zip(
+            indices, Comment.objects.bulk_create(batch, batch_size=500), strict=True
+        ):
             saved[i] = comment
     article.refresh_comment_stats()
 
