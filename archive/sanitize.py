@@ -60,7 +60,7 @@ def clean_html(markup: str) -> str:
     Idempotent: cleaning clean HTML changes nothing."""
     if not markup:
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         markup.replace("\x00", ""),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
@@ -78,6 +78,9 @@ def clean_html(markup: str) -> str:
         },
         strip_comments=True,
     )
+    # A character reference such as &#13; comes out as a raw carriage return, which the
+    # next parse turns into a line feed: normalise now so that cleaning stays idempotent.
+    return cleaned.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def paragraphs_to_html(paragraphs: list[str]) -> str:

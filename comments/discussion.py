@@ -8,7 +8,8 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -41,7 +42,23 @@ def with_reader_state(articles: QuerySet, user) -> QuerySet:
             ThreadVisit.objects.filter(user=user, article=OuterRef("pk")).values("seen_at")[:1]
         ),
         reader_follows=Exists(ThreadFollow.objects.filter(user=user, article=OuterRef("pk"))),
+        # Whether the reader holds comments.moderate, directly or through a group: read
+        # here instead of by has_perm(), which costs two queries of its own.
+        reader_moderates=Exists(
+            Permission.objects.filter(
+                codename="moderate", content_type__app_label="comments"
+            ).filter(Q(user=user) | Q(group__user=user))
+        ),
     )
+
+
+def reader_moderates(article: Article, user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    known = getattr(article, "reader_moderates", None)
+    return user.has_perm("comments.moderate") if known is None else bool(known)
 
 
 def parse_sort(value: str | None) -> str:
@@ -118,8 +135,9 @@ class Discussion:
         return self.page + 1
 
 
-def thread_nodes(article: Article, user) -> list[Node]:
-    return fetch_nodes(Comment.objects.in_thread(article).visible_to(user))
+def thread_nodes(article: Article, user, is_moderator: bool | None = None) -> list[Node]:
+    comments = Comment.objects.in_thread(article).visible_to(user, is_moderator=is_moderator)
+    return fetch_nodes(comments)
 
 
 def discussion_context(request, article: Article) -> dict:
@@ -128,7 +146,8 @@ def discussion_context(request, article: Article) -> dict:
     sort = parse_sort(request.GET.get("sort"))
     show_all = request.GET.get("all") == "1"
     page_number = parse_page(request.GET.get("page"))
-    tree = build_tree(thread_nodes(article, request.user), sort)
+    is_moderator = reader_moderates(article, request.user)
+    tree = build_tree(thread_nodes(article, request.user, is_moderator), sort)
     try:
         tops, page_number, num_pages = paginate_tops(
             tree.roots, page_number, settings.AGORA_THREAD_PAGE_SIZE, show_all=show_all
@@ -137,7 +156,7 @@ def discussion_context(request, article: Article) -> dict:
         raise Http404(str(error)) from None
     nodes = flatten(tops, None if show_all else MAX_DEPTH)
     seen_at = getattr(article, "reader_seen_at", None)
-    viewer = Viewer.for_request(request, article, seen_at=seen_at)
+    viewer = Viewer.for_request(request, article, seen_at=seen_at, is_moderator=is_moderator)
     discussion = Discussion(
         article=article,
         rows=RowRenderer(viewer).rows(nodes),

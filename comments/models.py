@@ -24,12 +24,16 @@ class CommentQuerySet(models.QuerySet):
     def published(self) -> CommentQuerySet:
         return self.filter(status=CommentStatus.PUBLISHED)
 
-    def visible_to(self, user) -> CommentQuerySet:
+    def visible_to(self, user, *, is_moderator: bool | None = None) -> CommentQuerySet:
         """Rows a viewer may see in a thread: placeholders for removed and deleted comments are
         kept so that replies keep their place; pending comments only for their author and
-        moderators; spam only for moderators."""
-        if user is not None and user.is_authenticated and user.has_perm("comments.moderate"):
-            return self.all()
+        moderators; spam only for moderators. Pass `is_moderator` when it is known already
+        (the article page reads it with the article) to spare the permission queries."""
+        if user is not None and user.is_authenticated:
+            if is_moderator is None:
+                is_moderator = user.has_perm("comments.moderate")
+            if is_moderator:
+                return self.all()
         shown = Q(
             status__in=[CommentStatus.PUBLISHED, CommentStatus.REMOVED, CommentStatus.DELETED]
         )

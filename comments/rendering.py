@@ -44,12 +44,14 @@ class Viewer:
     tz: datetime.tzinfo = datetime.UTC
 
     @classmethod
-    def for_request(cls, request, article, *, seen_at=None) -> Viewer:
+    def for_request(cls, request, article, *, seen_at=None, is_moderator=None) -> Viewer:
         user = request.user
         signed_in = user.is_authenticated
+        if is_moderator is None:
+            is_moderator = signed_in and user.has_perm("comments.moderate")
         return cls(
             user_id=user.pk if signed_in else None,
-            is_moderator=signed_in and user.has_perm("comments.moderate"),
+            is_moderator=is_moderator,
             can_post=article.discussion_is_open,
             seen_at=seen_at,
             reply_url=reverse("comments:post", args=[article.slug]),

@@ -288,3 +288,23 @@ def test_closed_discussions_say_so_and_offer_no_reply(client_for, comment, artic
     article.save()
     html = page_of(client_for("reader"), article)
     assert "closed to new comments" in html and 'class="comment__reply"' not in html
+
+
+def test_moderators_by_group_or_permission_see_held_and_spam_comments(
+    client, users, article, django_user_model
+):
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="Moderators")
+    group.permissions.add(Permission.objects.get(codename="moderate"))
+    by_group = django_user_model.objects.create_user("groupmod", password="pass-groupmod-1")
+    by_group.groups.add(group)
+    make_comment(article, user=users["author"], status=CommentStatus.PENDING, body="Held one")
+    make_comment(article, status=CommentStatus.SPAM, body="Spam one")
+    for user in (by_group, users["moderator"], users["admin"]):
+        client.force_login(user)
+        html = page_of(client, article)
+        assert "Held one" in html and "Spam one" in html and "badge--spam" in html
+    client.force_login(users["reader"])
+    html = page_of(client, article)
+    assert "Held one" not in html and "Spam one" not in html
