@@ -19,7 +19,7 @@ from config.errors import UserFacingBadRequest
 
 from .forms import CommentForm
 from .models import Comment, ThreadFollow, ThreadVisit
-from .rendering import RowRenderer, Viewer
+from .rendering import PLACEHOLDERS, RowRenderer, Viewer
 from .tree import (
     DEFAULT_SORT,
     MAX_DEPTH,
@@ -140,6 +140,12 @@ def thread_nodes(article: Article, user, is_moderator: bool | None = None) -> li
     return fetch_nodes(comments)
 
 
+def shown_count(tree) -> int:
+    """Comments with text (placeholders for deleted and removed ones are not counted)."""
+    gone = PLACEHOLDERS.keys()
+    return sum(1 for node in tree.by_id.values() if node.status not in gone)
+
+
 def discussion_context(request, article: Article) -> dict:
     """Context for the discussion under an article. 400 for a malformed ?page=, 404 past
     the last page."""
@@ -161,7 +167,7 @@ def discussion_context(request, article: Article) -> dict:
         article=article,
         rows=RowRenderer(viewer).rows(nodes),
         nodes=nodes,
-        total=tree.total,
+        total=shown_count(tree),
         sort=sort,
         show_all=show_all,
         page=page_number,
@@ -191,7 +197,7 @@ def subtree_context(request, comment: Comment, *, with_ancestors: bool) -> dict:
         article=article,
         rows=renderer.rows(nodes),
         nodes=nodes,
-        total=tree.total,
+        total=shown_count(tree),
         sort=sort,
         root=root,
         ancestors=ancestors,
