@@ -10,6 +10,7 @@ Runs in a throwaway test database (never the development one). Figures:
 from __future__ import annotations
 
 import random
+import sqlite3
 import time
 import uuid
 
@@ -113,14 +114,21 @@ def _raw_fetch(article_id: int) -> list:
         f"c.replies_locked FROM {table} c LEFT JOIN {user_table} u ON u.id = c.user_id "
         f"WHERE c.article_id = {mark}"
     )
-    raw = connection.connection
     if connection.vendor == "sqlite":
-        sql = sql.replace("%s", "?")
-    cursor = raw.cursor()
-    cursor.execute(sql, (article_id,))
-    rows = cursor.fetchall()
-    cursor.close()
-    return rows
+        # A plain sqlite3 connection to the same database: without the type converters
+        # Django registers on its own connection, which parse every timestamp in Python.
+        global _plain_sqlite
+        if _plain_sqlite is None:
+            _plain_sqlite = sqlite3.connect(
+                connection.settings_dict["NAME"], uri=True, check_same_thread=False
+            )
+        return _plain_sqlite.execute(sql.replace("%s", "?"), (article_id,)).fetchall()
+    with connection.connection.cursor() as cursor:
+        cursor.execute(sql, (article_id,))
+        return cursor.fetchall()
+
+
+_plain_sqlite = None
 
 
 @register("thread")
@@ -136,6 +144,10 @@ def thread(*, quick: bool, log) -> dict:
         ):
             return _run(quick=quick, log=log)
     finally:
+        global _plain_sqlite
+        if _plain_sqlite is not None:
+            _plain_sqlite.close()
+            _plain_sqlite = None
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
 
 

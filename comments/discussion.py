@@ -4,7 +4,9 @@ the comment pages here."""
 
 from __future__ import annotations
 
+import gc
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,6 +32,22 @@ from .tree import (
     flatten,
     paginate_tops,
 )
+
+
+@contextmanager
+def paused_gc():
+    """Building a big thread allocates tens of thousands of small objects (rows, nodes,
+    lists), which sets off the cyclic garbage collector's full passes over the whole heap
+    again and again: a third of the time of a 5,000-comment page. These objects form no
+    cycles (a node holds its children, never its parent), so reference counting frees them
+    all; the collector is paused while they are made and resumed right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def with_reader_state(articles: QuerySet, user) -> QuerySet:
@@ -153,19 +171,21 @@ def discussion_context(request, article: Article) -> dict:
     show_all = request.GET.get("all") == "1"
     page_number = parse_page(request.GET.get("page"))
     is_moderator = reader_moderates(article, request.user)
-    tree = build_tree(thread_nodes(article, request.user, is_moderator), sort)
-    try:
-        tops, page_number, num_pages = paginate_tops(
-            tree.roots, page_number, settings.AGORA_THREAD_PAGE_SIZE, show_all=show_all
-        )
-    except ValueError as error:
-        raise Http404(str(error)) from None
-    nodes = flatten(tops, None if show_all else MAX_DEPTH)
     seen_at = getattr(article, "reader_seen_at", None)
     viewer = Viewer.for_request(request, article, seen_at=seen_at, is_moderator=is_moderator)
+    with paused_gc():
+        tree = build_tree(thread_nodes(article, request.user, is_moderator), sort)
+        try:
+            tops, page_number, num_pages = paginate_tops(
+                tree.roots, page_number, settings.AGORA_THREAD_PAGE_SIZE, show_all=show_all
+            )
+        except ValueError as error:
+            raise Http404(str(error)) from None
+        nodes = flatten(tops, None if show_all else MAX_DEPTH)
+        rows = RowRenderer(viewer).rows(nodes)
     discussion = Discussion(
         article=article,
-        rows=RowRenderer(viewer).rows(nodes),
+        rows=rows,
         nodes=nodes,
         total=shown_count(tree),
         sort=sort,
@@ -184,18 +204,20 @@ def subtree_context(request, comment: Comment, *, with_ancestors: bool) -> dict:
     permalink page its ancestors, for context."""
     article = comment.article
     sort = parse_sort(request.GET.get("sort"))
-    tree = build_tree(thread_nodes(article, request.user), sort)
-    root = tree.by_id.get(comment.pk)
-    if root is None:  # its parent is hidden from this reader
-        raise Http404("No comment here.")
-    nodes = flatten([root], MAX_DEPTH)
     renderer = RowRenderer(Viewer.for_request(request, article))
+    with paused_gc():
+        tree = build_tree(thread_nodes(article, request.user), sort)
+        root = tree.by_id.get(comment.pk)
+        if root is None:  # its parent is hidden from this reader
+            raise Http404("No comment here.")
+        nodes = flatten([root], MAX_DEPTH)
+        rows = renderer.rows(nodes)
     ancestors = []
     if with_ancestors:
         ancestors = [renderer.row(node, with_structure=False) for node in tree.ancestors(root)]
     discussion = Discussion(
         article=article,
-        rows=renderer.rows(nodes),
+        rows=rows,
         nodes=nodes,
         total=shown_count(tree),
         sort=sort,

@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from .models import UNKNOWN_COMMENTER, CommentStatus, profile_url
 from .tree import Node
@@ -104,19 +105,42 @@ def time_html(value: datetime.datetime, now: datetime.datetime, tz=None) -> str:
     return f'<time datetime="{iso}" title="{exact}">{relative_time(value, now)}</time>'
 
 
+def _split_pattern(name: str) -> tuple[str, str]:
+    before, _, after = _url_pattern(name).partition("{}")
+    return before, after
+
+
+_PUBLISHED = str(CommentStatus.PUBLISHED)
+_PENDING = str(CommentStatus.PENDING)
+_SPAM = str(CommentStatus.SPAM)
+_PLACEHOLDERS = {str(key): value for key, value in PLACEHOLDERS.items()}
+_PLURAL = ("replies", "reply")
+
+
 class RowRenderer:
-    """Turns nodes into row HTML for one viewer; URL patterns are reversed once."""
+    """Turns nodes into row HTML for one viewer; URL patterns are reversed once, and each
+    author's markup is built once per page."""
 
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
-        self.permalink = _url_pattern("comments:permalink")
-        self.edit = _url_pattern("comments:edit")
-        self.delete = _url_pattern("comments:delete")
-        self.history = _url_pattern("comments:history")
-        self.continue_url = _url_pattern("comments:continue")
+        self.permalink = _split_pattern("comments:permalink")
+        self.edit = _split_pattern("comments:edit")
+        self.delete = _split_pattern("comments:delete")
+        self.history = _split_pattern("comments:history")
+        self.continue_url = _split_pattern("comments:continue")
         self.profile = profile_url("USERNAME-PLACEHOLDER")
+        self.utc = getattr(viewer.tz, "key", str(viewer.tz)) in {"UTC", "Etc/UTC"}
+        self.now_ts = viewer.now.timestamp()
+        self._authors: dict = {}
 
     def author_html(self, node: Node) -> str:
+        key = (node.is_archived, node.username, node.archived_author_name)
+        html = self._authors.get(key)
+        if html is None:
+            html = self._authors[key] = self._author_html(node)
+        return html
+
+    def _author_html(self, node: Node) -> str:
         if node.is_archived:
             name = escape(node.archived_author_name or UNKNOWN_COMMENTER)
             return (
@@ -128,95 +152,115 @@ class RowRenderer:
             return f'<span class="comment__author">{name or "a former member"}</span>'
         name = escape(node.username)
         if self.profile:
-            href = self.profile.replace("USERNAME-PLACEHOLDER", escape(node.username))
+            href = escape(self.profile.replace("USERNAME-PLACEHOLDER", quote(node.username)))
             return f'<a class="comment__author" href="{href}">{name}</a>'
         return f'<span class="comment__author">{name}</span>'
+
+    def time(self, value: datetime.datetime) -> str:
+        if not self.utc:
+            return time_html(value, self.viewer.now, self.viewer.tz)
+        # The common case, by hand: at 5,000 rows every call counts.
+        seconds = self.now_ts - value.timestamp()
+        if seconds < 60:
+            ago = "just now"
+        elif seconds < 3600:
+            n = int(seconds // 60)
+            ago = f"{n} minute ago" if n == 1 else f"{n} minutes ago"
+        elif seconds < 86_400:
+            n = int(seconds // 3600)
+            ago = f"{n} hour ago" if n == 1 else f"{n} hours ago"
+        else:
+            ago = relative_time(value, self.viewer.now)
+        return (
+            f'<time datetime="{value.isoformat(timespec="seconds")}" title="{value.day} '
+            f'{_MONTHS[value.month]} {value.year}, {value.hour:02d}:{value.minute:02d} UTC">'
+            f"{ago}</time>"
+        )
 
     def row(self, node: Node, *, with_structure: bool = True) -> SafeString:
         v = self.viewer
         pk = node.id
         status = node.status
-        placeholder = PLACEHOLDERS.get(status)
-        classes = ["comment"]
+        placeholder = _PLACEHOLDERS.get(status)
+        classes = "comment comment--archived" if node.is_archived else "comment"
         badges = ""
-        if node.is_archived:
-            classes.append("comment--archived")
         if placeholder:
-            classes.append("comment--placeholder")
+            classes += " comment--placeholder"
             head = '<span class="comment__author comment__author--gone">—</span>'
             body = f'<p class="comment__placeholder">{placeholder}</p>'
         else:
             head = self.author_html(node)
             body = node.body_html
-        if status == CommentStatus.PENDING:
-            classes.append("comment--pending")
-            badges += ' <span class="badge badge--pending">awaiting review</span>'
-        elif status == CommentStatus.SPAM:
-            classes.append("comment--spam")
-            badges += ' <span class="badge badge--spam">spam</span>'
+            if status == _PENDING:
+                classes += " comment--pending"
+                badges = ' <span class="badge badge--pending">awaiting review</span>'
+            elif status == _SPAM:
+                classes += " comment--spam"
+                badges = ' <span class="badge badge--spam">spam</span>'
+        created = node.created
         if (
             v.seen_at is not None
-            and node.created is not None
-            and node.created > v.seen_at
+            and created is not None
+            and created > v.seen_at
             and node.user_id != v.user_id
             and not placeholder
         ):
-            classes.append("comment--new")
+            classes += " comment--new"
             badges += ' <span class="badge badge--new">new</span>'
-        permalink = self.permalink.format(pk)
-        when = time_html(node.created, v.now, v.tz) if node.created else "date unknown"
-        meta = f'{head}{badges} <a class="comment__time" href="{permalink}">{when}</a>'
-        mine = v.user_id is not None and node.user_id == v.user_id and not node.is_archived
+        permalink = f"{self.permalink[0]}{pk}{self.permalink[1]}"
+        when = self.time(created) if created is not None else "date unknown"
+        edited = ""
         if node.edited and not placeholder:
-            edited = time_html(node.edited, v.now, v.tz)
-            meta += f' <span class="comment__edited">edited {edited}</span>'
-        actions = []
-        if (
-            v.can_post
-            and status == CommentStatus.PUBLISHED
-            and not node.replies_locked
-            and not placeholder
-        ):
-            actions.append(
+            edited = f' <span class="comment__edited">edited {self.time(node.edited)}</span>'
+        if v.can_post and status == _PUBLISHED and not node.replies_locked:
+            actions = (
                 f'<a class="comment__reply" href="{v.reply_url}?parent={pk}#comment-form"'
-                f' data-reply-to="{pk}">Reply</a>'
+                f' data-reply-to="{pk}">Reply</a> · '
             )
         elif node.replies_locked and not placeholder:
-            actions.append('<span class="meta">replies locked</span>')
-        actions.append(f'<a href="{permalink}" class="comment__permalink">Link</a>')
-        editable = status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
-        if mine and editable:
-            actions.append(f'<a href="{self.edit.format(pk)}">Edit</a>')
-            actions.append(f'<a href="{self.delete.format(pk)}">Delete</a>')
-        if node.edited and (mine or v.is_moderator) and node.user_id is not None:
-            actions.append(f'<a href="{self.history.format(pk)}">History</a>')
+            actions = '<span class="meta">replies locked</span> · '
+        else:
+            actions = ""
+        actions += f'<a href="{permalink}" class="comment__permalink">Link</a>'
+        if node.user_id is not None and node.user_id == v.user_id and not node.is_archived:
+            if status == _PUBLISHED or status == _PENDING:
+                actions += (
+                    f' · <a href="{self.edit[0]}{pk}{self.edit[1]}">Edit</a>'
+                    f' · <a href="{self.delete[0]}{pk}{self.delete[1]}">Delete</a>'
+                )
+            if node.edited:
+                actions += f' · <a href="{self.history[0]}{pk}{self.history[1]}">History</a>'
+        elif node.edited and v.is_moderator and node.user_id is not None:
+            actions += f' · <a href="{self.history[0]}{pk}{self.history[1]}">History</a>'
         html = (
-            f'<li class="{" ".join(classes)}" id="c{pk}" data-depth="{node.level}">'
+            f'<li class="{classes}" id="c{pk}" data-depth="{node.level}">'
             f'<article class="comment__box" aria-label="Comment {pk}">'
-            f'<p class="comment__meta">{meta}</p>'
+            f'<p class="comment__meta">{head}{badges} <a class="comment__time" '
+            f'href="{permalink}">{when}</a>{edited}</p>'
             f'<div class="comment__body">{body}</div>'
-            f'<p class="comment__actions">{" · ".join(actions)}</p></article>'
+            f'<p class="comment__actions">{actions}</p></article>'
         )
         if not with_structure:
-            return mark_safe(html + "</li>")
+            return SafeString(html + "</li>")
         if node.opens:
             count = node.descendants
             html += (
                 f'<details open class="comment__replies" data-branch="{pk}">'
                 f'<summary><span class="comment__replies-count">{count} '
-                f"{'reply' if count == 1 else 'replies'}</span></summary>"
+                f"{_PLURAL[count == 1]}</span></summary>"
                 f'<ol class="thread__list">'
             )
         else:
             if node.cut:
                 html += (
-                    f'<p class="comment__continue"><a href="{self.continue_url.format(pk)}">'
+                    f'<p class="comment__continue"><a href="{self.continue_url[0]}{pk}'
+                    f'{self.continue_url[1]}">'
                     f"Continue this thread ({node.descendants} more) →</a></p>"
                 )
             html += "</li>"
             if node.closes > 0:
                 html += _CLOSE * node.closes
-        return mark_safe(html)
+        return SafeString(html)
 
     def rows(self, nodes: list[Node]) -> list[SafeString]:
         return [self.row(node) for node in nodes]

@@ -11,7 +11,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 
 from .models import Comment
 
@@ -113,22 +114,30 @@ class Node:
 def fetch_nodes(comments: QuerySet) -> list[Node]:
     """The ONE query for a thread's comments (no ORDER BY: the tree sorts siblings).
 
-    The ORM builds the SQL; the rows are read with the DB-API cursor, skipping the ORM's
-    per-value converters (at 5,000 comments they cost more than the query). SQLite's
-    driver already gives naive UTC datetimes: they are made aware here."""
-    query = comments.order_by().values_list(*COLUMNS).query
-    sql, params = query.sql_with_params()
-    with connections[comments.db].cursor() as cursor:
+    The ORM builds the SQL; the rows are read with the DB-API cursor, without the ORM's
+    per-value converters. On SQLite the two timestamps are selected as text and parsed with
+    `datetime.fromisoformat` (C): the driver's own converter parses them with a regular
+    expression, which at 5,000 comments costs more than the query itself."""
+    connection = connections[comments.db]
+    columns = list(COLUMNS)
+    if connection.vendor == "sqlite":
+        comments = comments.annotate(
+            created_text=Cast("created", TextField()), edited_text=Cast("edited", TextField())
+        )
+        columns[COLUMNS.index("created")] = "created_text"
+        columns[COLUMNS.index("edited")] = "edited_text"
+    sql, params = comments.order_by().values_list(*columns).query.sql_with_params()
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     nodes = [Node(*row) for row in rows]
-    if rows and connections[comments.db].vendor == "sqlite":
-        utc = datetime.UTC
+    if connection.vendor == "sqlite":
+        parse, utc = datetime.datetime.fromisoformat, datetime.UTC
         for node in nodes:
-            if node.created is not None and node.created.tzinfo is None:
-                node.created = node.created.replace(tzinfo=utc)
-            if node.edited is not None and node.edited.tzinfo is None:
-                node.edited = node.edited.replace(tzinfo=utc)
+            if node.created is not None:
+                node.created = parse(node.created).replace(tzinfo=utc)
+            if node.edited is not None:
+                node.edited = parse(node.edited).replace(tzinfo=utc)
     return nodes
 
 

@@ -17,6 +17,7 @@ from comments.models import (
     NotificationKind,
     ThreadFollow,
 )
+from moderation import rules
 from moderation.rules import Screening
 
 from .conftest import make_comment
@@ -119,7 +120,7 @@ def test_another_user_may_use_the_same_key(users, article):
 
 def test_a_rejection_by_moderation_saves_nothing(users, article, monkeypatch):
     monkeypatch.setattr(
-        actions, "screen_comment", lambda *a: Screening("reject", ["spam"], "Looks like spam.")
+        rules, "screen_comment", lambda *a: Screening("reject", ["spam"], "Looks like spam.")
     )
     with pytest.raises(CommentRejected, match="Looks like spam"):
         post_comment(users["reader"], article, "Buy now")

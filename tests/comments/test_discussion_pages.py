@@ -308,3 +308,10 @@ def test_moderators_by_group_or_permission_see_held_and_spam_comments(
     client.force_login(users["reader"])
     html = page_of(client, article)
     assert "Held one" not in html and "Spam one" not in html
+
+
+def test_site_users_link_to_their_profile_once_it_exists(client, settings, users, comment):
+    settings.ROOT_URLCONF = "tests.comments.urls_with_profiles"
+    assert comment.author_url == "/accounts/u/author/"
+    html = page_of(client, comment.article)
+    assert '<a class="comment__author" href="/accounts/u/author/">author</a>' in html
