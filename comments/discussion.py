@@ -86,7 +86,7 @@ def parse_sort(value: str | None) -> str:
 
 def parse_page(value: str | None) -> int:
     raw = (value or "1").strip() or "1"
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise UserFacingBadRequest("The page must be a whole number, such as page=2.")
     return int(raw)
 

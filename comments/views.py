@@ -61,8 +61,15 @@ def post(request, slug: str):
     raw_parent = raw_parent or request.GET.get("parent") or ""
     parent = None
     if raw_parent:
-        if not raw_parent.isdigit() or len(raw_parent) > 18:
-            return _post_page(request, article, None, new_form(), status=400)
+        if not (raw_parent.isascii() and raw_parent.isdigit()) or len(raw_parent) > 18:
+            return _post_page(
+                request,
+                article,
+                None,
+                new_form(),
+                status=400,
+                message="That is not a comment you can reply to: start a new comment instead.",
+            )
         parent = (
             Comment.objects.visible_to(request.user)
             .select_related("user")
@@ -117,7 +124,9 @@ def _post_failed(request, article, parent, form):
     return _post_page(request, article, parent, form, status=400)
 
 
-def _post_page(request, article, parent, form, *, preview: str = "", status: int = 200):
+def _post_page(
+    request, article, parent, form, *, preview: str = "", status: int = 200, message: str = ""
+):
     return render(
         request,
         "comments/post.html",
@@ -127,6 +136,7 @@ def _post_page(request, article, parent, form, *, preview: str = "", status: int
             "parent_html": _single_row(request, article, parent) if parent else "",
             "form": form,
             "preview": preview,
+            "message": message,
         },
         status=status,
     )

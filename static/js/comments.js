@@ -240,7 +240,7 @@
   }
 
   function init() {
-    var discussion = document.getElementById("discussion") || document.querySelector(".discussion");
+    var discussion = document.getElementById("discussion") || document.querySelector("[data-discussion]");
     if (!discussion) return;
     rememberCollapse(discussion);
     var template = document.getElementById("comment-form");

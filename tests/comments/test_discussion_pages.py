@@ -315,3 +315,25 @@ def test_site_users_link_to_their_profile_once_it_exists(client, settings, users
     assert comment.author_url == "/accounts/u/author/"
     html = page_of(client, comment.article)
     assert '<a class="comment__author" href="/accounts/u/author/">author</a>' in html
+
+
+@pytest.mark.parametrize("value", ["²", "١", "-1", "1e3", "9" * 40, "\x00"])
+def test_odd_numbers_in_the_query_are_refused_cleanly(client_for, article, value):
+    client = client_for("reader")
+    assert client.get(article.get_absolute_url(), {"page": value}).status_code in (400, 404)
+    response = client.get(reverse("comments:post", args=[article.slug]), {"parent": value})
+    assert (
+        response.status_code == 400
+        and "not a comment you can reply to" in response.content.decode()
+    )
+    response = client.post(
+        reverse("comments:post", args=[article.slug]), {"body": "x", "parent": value}
+    )
+    assert response.status_code == 400 and not Comment.objects.exists()
+
+
+def test_nul_bytes_in_a_body_get_a_message_not_an_error(client_for, article):
+    response = client_for("reader").post(
+        reverse("comments:post", args=[article.slug]), {"body": "a\x00b"}
+    )
+    assert response.status_code in (302, 400)
