@@ -179,3 +179,24 @@ def test_the_thread_page_is_accessible_on_a_desktop(page, deep_thread, article):
     page.goto(f"/comments/{deep_thread.pk}/")
     assert_accessible(page)
     screenshot(page, "permalink-1280")
+
+
+def test_notices_and_the_posting_page_are_accessible(page, reader, article, django_user_model):
+    from comments.actions import post_comment
+
+    mine = post_comment(reader, article, "Is the Sunday timetable changing too?")
+    other = django_user_model.objects.create_user("tomas", password="x-pass-12345")
+    post_comment(other, article, "Yes, from **next month**.", parent=mine)
+    log_in(page, "/notifications/")
+    assert page.locator(".unread-count").inner_text().startswith("1")
+    assert page.get_by_text("tomas replied to your comment").is_visible()
+    assert_accessible(page)
+    screenshot(page, "notices-1280")
+    page.get_by_role("button", name="Mark read").click()
+    assert page.locator(".unread-count").count() == 0
+    page.goto(f"/articles/{article.slug}/comments/new/?parent={mine.pk}")
+    page.get_by_label("Your comment").fill("Thanks, *good* to know.")
+    page.get_by_role("button", name="Preview").click()
+    assert page.locator(".comment-preview em").inner_text() == "good"
+    assert_accessible(page)
+    screenshot(page, "reply-preview-1280")
