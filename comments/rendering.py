@@ -234,7 +234,7 @@ class RowRenderer:
             actions += f' · <a href="{self.history[0]}{pk}{self.history[1]}">History</a>'
         html = (
             f'<li class="{classes}" id="c{pk}" data-depth="{node.level}">'
-            f'<article class="comment__box" aria-label="Comment {pk}">'
+            '<article class="comment__box">'
             f'<p class="comment__meta">{head}{badges} <a class="comment__time" '
             f'href="{permalink}">{when}</a>{edited}</p>'
             f'<div class="comment__body">{body}</div>'

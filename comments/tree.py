@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from django.db import connections
 from django.db.models import QuerySet, TextField
@@ -64,6 +65,7 @@ class Node:
         "opens",
         "closes",
         "cut",
+        "when",
     )
 
     def __init__(self, *values) -> None:
@@ -88,6 +90,7 @@ class Node:
         self.opens = False  # a list of its replies follows
         self.closes = 0  # how many reply lists close after it
         self.cut = False  # it has replies past MAX_DEPTH: "continue this thread"
+        self.when = self.created or _EPOCH  # for sorting: imported comments may have no date
 
     def __repr__(self) -> str:
         return f"<Node {self.id} level={self.level} opens={self.opens} closes={self.closes}>"
@@ -135,7 +138,7 @@ def fetch_nodes(comments: QuerySet) -> list[Node]:
         parse, utc = datetime.datetime.fromisoformat, datetime.UTC
         for node in nodes:
             if node.created is not None:
-                node.created = parse(node.created).replace(tzinfo=utc)
+                node.created = node.when = parse(node.created).replace(tzinfo=utc)
             if node.edited is not None:
                 node.edited = parse(node.edited).replace(tzinfo=utc)
     return nodes
@@ -157,16 +160,13 @@ class Tree:
         return chain
 
 
-def _key_oldest(node: Node):
-    return (node.position, node.created or _EPOCH, node.id)
-
-
-def _key_newest(node: Node):
-    return (node.created or _EPOCH, node.id)
+# attrgetter keys run in C: sorting 5,000 siblings' keys is a visible part of a big page.
+_key_oldest = attrgetter("position", "when", "id")
+_key_newest = attrgetter("when", "id")
 
 
 def _key_replies(node: Node):
-    return (-node.descendants, node.position, node.created or _EPOCH, node.id)
+    return (-node.descendants, node.position, node.when, node.id)
 
 
 def build_tree(nodes: list[Node], sort: str = DEFAULT_SORT) -> Tree:
