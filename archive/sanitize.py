@@ -60,7 +60,7 @@ def clean_html(markup: str) -> str:
     Idempotent: cleaning clean HTML changes nothing."""
     if not markup:
         return ""
-    return nh3.clean(
+    cleaned = nh3.clean(
         markup.replace("\x00", ""),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
@@ -79,6 +79,9 @@ def clean_html(markup: str) -> str:
         strip_comments=True,
         attribute_filter=_absolute_links_only,
     )
+    # A character reference such as &#13; comes out as a raw carriage return, which the
+    # next parse turns into a line feed: normalise now so that cleaning stays idempotent.
+    return cleaned.replace("\r\n", "\n").replace("\r", "\n")
 
 
 _LINK_PREFIXES = ("http://", "https://", "mailto:")

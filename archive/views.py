@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from comments.discussion import discussion_context, with_reader_state
+
 from .filters import ArticleFilter
 from .models import Article, Author, Source
 from .pagination import paginate
@@ -41,10 +43,10 @@ def article_list(request):
 
 
 def article_detail(request, slug: str):
-    article = get_object_or_404(
-        Article.objects.select_related("source").prefetch_related("authors"), slug=slug
-    )
-    return render(request, "archive/article_detail.html", {"article": article})
+    articles = Article.objects.select_related("source").prefetch_related("authors")
+    article = get_object_or_404(with_reader_state(articles, request.user), slug=slug)
+    context = {"article": article, **discussion_context(request, article)}
+    return render(request, "archive/article_detail.html", context)
 
 
 def source_list(request):

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "comments.context_processors.notifications",
             ],
         },
     },
@@ -214,6 +215,11 @@ AGORA_IMPORT_MAX_RATIO = env_int("AGORA_IMPORT_MAX_RATIO", 100)
 # Uploaded files wait for the admin's preview here, at most this many seconds.
 AGORA_IMPORT_DIR = BASE_DIR / "var" / "imports"
 AGORA_IMPORT_EXPIRY_SECONDS = env_int("AGORA_IMPORT_EXPIRY_SECONDS", 3600)
+
+# Discussions: top-level comments per page of a thread (the rest by ?page= or ?all=1), and
+# notices per page.
+AGORA_THREAD_PAGE_SIZE = env_int("AGORA_THREAD_PAGE_SIZE", 500)
+AGORA_NOTIFICATIONS_PER_PAGE = env_int("AGORA_NOTIFICATIONS_PER_PAGE", 50)
 
 # Rate limits: name -> (requests, seconds), counted in the shared cache (config/ratelimit.py).
 AGORA_RATE_LIMITS = {
