@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("comments.urls")),
+    path("", include("search.urls")),
     path("", include("archive.urls")),
 ]
 

@@ -1,0 +1,31 @@
+"""What every engine does; `search.engine` picks one by `connection.vendor`."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from search.query import Query
+
+# Private-use characters mark the matched words in a snippet; `search.snippets` escapes the
+# text and only then turns them into <mark> tags.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+
+
+class Backend:
+    def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
+        """Rows matching the query's text, annotated with `search_rank` (bigger is better)."""
+        raise NotImplementedError
+
+    def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
+        raise NotImplementedError
+
+    def article_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
+        """Body passages with the matches between MARK_START and MARK_END, for these rows only."""
+        raise NotImplementedError
+
+    def comment_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
+        raise NotImplementedError
+
+    def rebuild(self) -> None:
+        raise NotImplementedError
