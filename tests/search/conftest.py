@@ -147,3 +147,12 @@ def corpus(make_source, make_author, make_article) -> Corpus:
     }
     reader = User.objects.create(username="reader")
     return Corpus(articles, comments, reader, moderator)
+
+
+@pytest.fixture(autouse=True)
+def generous_search_limit(settings):
+    """Each test starts with a fresh count and a limit no test reaches by accident."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.AGORA_RATE_LIMITS = {**settings.AGORA_RATE_LIMITS, "search": (100_000, 60)}
