@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -23,11 +24,11 @@ def search(request):
     if not verdict.allowed:
         return too_many_requests(request, verdict, "searches")
 
-    form = SearchForm(request.GET)
+    form = SearchForm(_without_nul(request.GET))
     form.is_valid()  # errors are shown beside the fields; bad values are left out
     moderator = engine.is_moderator(request.user)
     query = parse(form.cleaned_data.get("q", ""), moderator=moderator)
-    tab = request.GET.get("in") or query.scope or "articles"
+    tab = form.data.get("in") or query.scope or "articles"
     if tab not in TABS:
         query.hints.append("in= takes articles or comments: showing articles")
         tab = "articles"
@@ -62,6 +63,15 @@ def search(request):
 @require_safe
 def help_page(request):
     return render(request, "search/help.html")
+
+
+def _without_nul(params: QueryDict) -> QueryDict:
+    """NUL bytes can be neither stored nor searched; dropping them keeps the rest usable (a
+    form field would reject the whole value)."""
+    clean = QueryDict(mutable=True)
+    for key, values in params.lists():
+        clean.setlist(key, [value.replace("\x00", "") for value in values])
+    return clean
 
 
 def _has_filters(form: SearchForm) -> bool:
