@@ -12,6 +12,7 @@ from comments.models import Comment, CommentStatus
 from config.ratelimit import client_key, hit, too_many_requests
 
 from . import engine
+from .engine import CappedCount
 from .forms import TABS, SearchForm
 from .query import Query, parse
 
@@ -41,16 +42,14 @@ def search(request):
     articles = _article_results(form, query, sort)
     comments = _comment_results(form, query, sort, request.user)
     per_page = settings.AGORA_ARTICLES_PER_PAGE
+    found = {"articles": CappedCount(articles), "comments": CappedCount(comments)}
+    page = paginate(request, found[tab], per_page)
+    counts = {key: _count_label(results) for key, results in found.items()}
+    rows = list(page)
     if tab == "articles":
-        page = paginate(request, articles, per_page)
-        counts = {"articles": page.paginator.count, "comments": comments.count()}
-        rows = list(page)
         snippets = engine.article_snippets([a.pk for a in rows], query)
         results = [(article, snippets[article.pk]) for article in rows]
     else:
-        page = paginate(request, comments, per_page)
-        counts = {"articles": articles.count(), "comments": page.paginator.count}
-        rows = list(page)
         snippets = engine.comment_snippets([c.pk for c in rows], query)
         results = [(c, snippets[c.pk], _context_of(c, moderator)) for c in rows]
     return render(
@@ -63,6 +62,10 @@ def search(request):
 @require_safe
 def help_page(request):
     return render(request, "search/help.html")
+
+
+def _count_label(found: CappedCount) -> str:
+    return f"{found.count():,}+" if found.more else f"{found.count():,}"
 
 
 def _without_nul(params: QueryDict) -> QueryDict:
@@ -91,7 +94,7 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet:
     if form.value("date_to"):
         qs = qs.filter(published__lte=form.value("date_to"))
     if sort == "relevance" and query.must:
-        return qs.order_by("-search_rank", "-id")
+        return engine.by_relevance(qs)
     return qs.oldest() if sort == "oldest" else qs.newest()
 
 
@@ -115,7 +118,7 @@ def _comment_results(form: SearchForm, query: Query, sort: str, viewer) -> Query
     if form.value("date_to"):
         qs = qs.filter(created__date__lte=form.value("date_to"))
     if sort == "relevance" and query.must:
-        return qs.order_by("-search_rank", "-id")
+        return engine.by_relevance(qs)
     if sort == "oldest":
         return qs.order_by("created", "id")
     return qs.order_by("-created", "-id")

@@ -13,8 +13,12 @@ MARK_END = "\ue001"
 
 
 class Backend:
+    # How to order rows annotated with `search_rank`, best first.
+    relevance_order: tuple[str, ...] = ()
+
     def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
-        """Rows matching the query's text, annotated with `search_rank` (bigger is better)."""
+        """Rows matching the query's text, annotated with `search_rank` (its scale and direction
+        are the engine's: order with `relevance_order`)."""
         raise NotImplementedError
 
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
@@ -25,6 +29,10 @@ class Backend:
         raise NotImplementedError
 
     def comment_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
+        raise NotImplementedError
+
+    def bulk_load(self):
+        """A context manager for bulk imports: no per-row indexing, one rebuild at the end."""
         raise NotImplementedError
 
     def rebuild(self) -> None:

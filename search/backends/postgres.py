@@ -7,6 +7,8 @@ The tsquery is one bound parameter of `to_tsquery`: every term is a quoted lexem
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, QuerySet
@@ -64,6 +66,8 @@ class PostgresBackend(Backend):
             qs = qs.exclude(pk__in=model.objects.filter(document=ts(negative)).values("pk"))
         return qs
 
+    relevance_order = ("-search_rank", "-id")
+
     def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
         return self._match(qs, query, ArticleDocument, titles=True)
 
@@ -91,6 +95,26 @@ class PostgresBackend(Backend):
         from comments.models import Comment
 
         return self._snippets(Comment, "body_source", ids, query, titles=False)
+
+    @contextmanager
+    def bulk_load(self):
+        """Write many rows without indexing each one, then index them all at once."""
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE archive_article DISABLE TRIGGER search_article_document_ai")
+            cursor.execute(
+                "ALTER TABLE comments_comment DISABLE TRIGGER search_comment_document_ai"
+            )
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ALTER TABLE archive_article ENABLE TRIGGER search_article_document_ai"
+                )
+                cursor.execute(
+                    "ALTER TABLE comments_comment ENABLE TRIGGER search_comment_document_ai"
+                )
+            self.rebuild()
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:

@@ -5,11 +5,14 @@ is read as FTS5 syntax; the only column filter we ever write is `title :`."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.db import connection
 from django.db.models import F, QuerySet
 
 from search.models import ArticleFts, CommentFts
 from search.query import AnyOf, Query, Term
+from search.sql import SQLITE_INSERT_TRIGGERS as INSERT_TRIGGERS
 
 from .base import MARK_END, MARK_START, Backend
 
@@ -47,13 +50,16 @@ class SqliteBackend(Backend):
     def _match(self, qs, query, model, relation, titles):
         positive, negative = compile_match(query, titles=titles)
         if positive:
+            # bm25: smaller is better. Ordering by the bare rank column lets FTS5 hand rows over
+            # already sorted, so a LIMIT stops the join after one page.
             return qs.filter(**{f"{relation}__match": positive}).annotate(
-                # bm25 is smaller for better matches; negate so bigger is better everywhere.
-                search_rank=-F(f"{relation}__rank")
+                search_rank=F(f"{relation}__rank")
             )
         if negative:
             qs = qs.exclude(pk__in=model.objects.filter(match=negative).values("pk"))
         return qs
+
+    relevance_order = ("search_rank",)
 
     def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
         return self._match(qs, query, ArticleFts, "search_fts", titles=True)
@@ -79,6 +85,20 @@ class SqliteBackend(Backend):
 
     def comment_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
         return self._snippets("search_comment_fts", 0, ids, query, titles=False)
+
+    @contextmanager
+    def bulk_load(self):
+        """Write many rows without indexing each one, then index them all at once."""
+        with connection.cursor() as cursor:
+            for name in INSERT_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                for sql in INSERT_TRIGGERS.values():
+                    cursor.execute(sql)
+            self.rebuild()
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:

@@ -4,7 +4,7 @@ PostgreSQL. Existing rows are indexed on the way."""
 
 from django.db import migrations
 
-from search.sql import ARTICLE_VECTOR, COMMENT_VECTOR
+from search.sql import ARTICLE_VECTOR, COMMENT_VECTOR, SQLITE_INSERT_TRIGGERS
 
 SQLITE_FORWARD = [
     """CREATE VIRTUAL TABLE search_article_fts USING fts5(
@@ -15,10 +15,7 @@ SQLITE_FORWARD = [
     # hidden `rank` column ranks with them.
     "INSERT INTO search_article_fts(search_article_fts, rank) "
     "VALUES ('rank', 'bm25(10.0, 4.0, 4.0, 1.0)')",
-    """CREATE TRIGGER search_article_ai AFTER INSERT ON archive_article BEGIN
-        INSERT INTO search_article_fts(rowid, title, kicker, dek, body_text)
-        VALUES (new.id, new.title, new.kicker, new.dek, new.body_text);
-    END""",
+    SQLITE_INSERT_TRIGGERS["search_article_ai"],
     """CREATE TRIGGER search_article_ad AFTER DELETE ON archive_article BEGIN
         INSERT INTO search_article_fts(search_article_fts, rowid, title, kicker, dek, body_text)
         VALUES ('delete', old.id, old.title, old.kicker, old.dek, old.body_text);
@@ -34,9 +31,7 @@ SQLITE_FORWARD = [
         body_source,
         content='comments_comment', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER search_comment_ai AFTER INSERT ON comments_comment BEGIN
-        INSERT INTO search_comment_fts(rowid, body_source) VALUES (new.id, new.body_source);
-    END""",
+    SQLITE_INSERT_TRIGGERS["search_comment_ai"],
     """CREATE TRIGGER search_comment_ad AFTER DELETE ON comments_comment BEGIN
         INSERT INTO search_comment_fts(search_comment_fts, rowid, body_source)
         VALUES ('delete', old.id, old.body_source);

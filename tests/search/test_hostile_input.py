@@ -187,13 +187,13 @@ def test_a_10kb_query_is_cut_with_a_hint(client, corpus):
     response = client.get(URL, {"q": "ferry " + "x" * 10_000})
     assert response.status_code == 200
     assert "cut to its first" in response.content.decode()
-    assert response.context["counts"]["articles"] == 0
+    assert response.context["counts"]["articles"] == "0"
 
 
 def test_odd_input_still_finds_the_word(client, corpus):
     for q in ['"ferry', "(ferry", "ferry)", "ferry AND", "NEAR ferry", "ferry\x00", "🙂 ferry"]:
         response = client.get(URL, {"q": q})
-        assert response.context["counts"]["articles"] == 2, q
+        assert response.context["counts"]["articles"] == "2", q
 
 
 def test_hostile_filter_parameters_never_fail(client, corpus):
