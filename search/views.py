@@ -55,7 +55,7 @@ def search(request):
     return render(
         request,
         "search/search.html",
-        {**context, "page": page, "results": results, "counts": counts},
+        {**context, "searched": True, "page": page, "results": results, "counts": counts},
     )
 
 

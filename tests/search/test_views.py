@@ -38,6 +38,14 @@ def test_it_finds_articles_with_highlighted_snippets_and_counts_both_tabs(client
     assert rows[0] == corpus.articles["ferry"].pk
 
 
+def test_a_search_without_matches_says_so(client, corpus):
+    response = get(client, q="zanzibar")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No results among the articles" in page
+    assert "0 articles found" in page
+
+
 def test_the_comments_tab_shows_article_author_and_parent(client, corpus):
     response = get(client, q="timetable", **{"in": "comments"})
     page = response.content.decode()
