@@ -29,7 +29,8 @@ def search(request):
     form.is_valid()  # errors are shown beside the fields; bad values are left out
     moderator = engine.is_moderator(request.user)
     query = parse(form.cleaned_data.get("q", ""), moderator=moderator)
-    tab = form.data.get("in") or query.scope or "articles"
+    # An in: typed in the box wins over the tab the form was on.
+    tab = query.scope or form.data.get("in") or "articles"
     if tab not in TABS:
         query.hints.append("in= takes articles or comments: showing articles")
         tab = "articles"

@@ -66,6 +66,11 @@ def test_the_in_operator_picks_the_tab(client, corpus):
     assert response.context["counts"]["comments"] == "2"
 
 
+def test_the_in_operator_wins_over_the_tab_the_form_was_on(client, corpus):
+    response = get(client, q="quieter in:comments", **{"in": "articles"})
+    assert response.context["tab"] == "comments"
+
+
 def test_readers_never_see_hidden_comments(client, corpus):
     response = get(client, q="ferry", **{"in": "comments"})
     page = response.content.decode()
