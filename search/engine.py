@@ -70,23 +70,27 @@ def _as_query(q: str | Query, *, moderator: bool = False) -> Query:
 
 
 def _author_filter(names: list[str], outer: str) -> Q:
-    from archive.models import Article
+    """Articles by every named author (slug, or part of the name). The small authors table is
+    searched once; the articles are then reached through the index on the link table."""
+    from archive.models import Article, Author
 
     q = Q()
     for name in names:
-        by = Article.authors.through.objects.filter(article_id=OuterRef(outer)).filter(
-            Q(author__slug=name.lower()) | Q(author__name__icontains=name)
+        authors = Author.objects.filter(Q(slug=name.lower()) | Q(name__icontains=name))
+        by = Article.authors.through.objects.filter(
+            article_id=OuterRef(outer), author_id__in=authors.values("pk")
         )
         q &= Q(Exists(by))
     return q
 
 
 def _source_filter(names: list[str], prefix: str = "") -> Q:
+    from archive.models import Source
+
     q = Q()
     for name in names:
-        q &= Q(**{f"{prefix}source__slug": name.lower()}) | Q(
-            **{f"{prefix}source__name__icontains": name}
-        )
+        sources = Source.objects.filter(Q(slug=name.lower()) | Q(name__icontains=name))
+        q &= Q(**{f"{prefix}source_id__in": sources.values("pk")})
     return q
 
 
