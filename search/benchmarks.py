@@ -255,7 +255,8 @@ def search_benchmark(*, quick: bool, log) -> dict:
 def _measure(corpus: Corpus, log) -> dict:
     from archive.models import Article
     from search.backends.sqlite import compile_match
-    from search.engine import CappedCount, by_relevance, search_articles
+    from comments.models import Comment
+    from search.engine import CappedCount, by_relevance, search_articles, search_comments
     from search.query import parse
 
     queries = _queries(corpus)
@@ -264,6 +265,7 @@ def _measure(corpus: Corpus, log) -> dict:
     raw_conn = sqlite3.connect(connection.settings_dict["NAME"]) if sqlite else None
 
     def raw(q: str) -> None:
+        # The FTS5 work of a search, bare: count and best 20 articles, count the comments.
         expr, _ = compile_match(parse(q), titles=True)
         if not expr:
             return
@@ -275,16 +277,21 @@ def _measure(corpus: Corpus, log) -> dict:
             "ORDER BY rank LIMIT 20",
             (expr,),
         ).fetchall()
+        expr, _ = compile_match(parse(q), titles=False)
+        raw_conn.execute(
+            "SELECT count(*) FROM search_comment_fts WHERE search_comment_fts MATCH ?", (expr,)
+        ).fetchall()
 
     def db(q: str) -> None:
         # What the page asks of the database for the articles tab: the (capped) count and the
-        # best 20 rows with their sources.
+        # best 20 rows with their sources, and the comments' (capped) count for their tab.
         query = parse(q)
         qs = search_articles(Article.objects.all(), query).defer("body_html", "body_text")
         qs = qs.select_related("source")
         qs = by_relevance(qs) if query.must else qs.newest()
         CappedCount(qs).count()
         list(qs[:20])
+        CappedCount(search_comments(Comment.objects.all(), query, None)).count()
 
     def page(q: str) -> None:
         response = client.get("/search/", {"q": q})
@@ -303,6 +310,10 @@ def _measure(corpus: Corpus, log) -> dict:
         qs = Article.objects.filter(condition).defer("body_html", "body_text")
         qs.count()
         list(qs[:20])
+        in_comments = Q()
+        for word in query.words():
+            in_comments &= Q(body_source__icontains=word)
+        Comment.objects.filter(in_comments, status="published").count()
 
     text_queries = [q for q in queries if parse(q).must]
     for q in queries[:5]:  # warm the caches

@@ -5,6 +5,8 @@ viewer)` delegate here."""
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
@@ -164,19 +166,11 @@ def highlight(marked: str) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 (escaped above; only our <mark> tags added)
 
 
+_MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
+
+
 def _split_marks(text: str) -> list[str]:
-    pieces, current = [], []
-    for ch in text:
-        if ch in (MARK_START, MARK_END):
-            if current:
-                pieces.append("".join(current))
-                current = []
-            pieces.append(ch)
-        else:
-            current.append(ch)
-    if current:
-        pieces.append("".join(current))
-    return pieces
+    return [piece for piece in _MARKS.split(text) if piece]
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
