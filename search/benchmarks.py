@@ -254,8 +254,8 @@ def search_benchmark(*, quick: bool, log) -> dict:
 
 def _measure(corpus: Corpus, log) -> dict:
     from archive.models import Article
-    from search.backends.sqlite import compile_match
     from comments.models import Comment
+    from search.backends.sqlite import compile_match
     from search.engine import CappedCount, by_relevance, search_articles, search_comments
     from search.query import parse
 
