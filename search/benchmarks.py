@@ -256,7 +256,13 @@ def _measure(corpus: Corpus, log) -> dict:
     from archive.models import Article
     from comments.models import Comment
     from search.backends.sqlite import compile_match
-    from search.engine import CappedCount, by_relevance, search_articles, search_comments
+    from search.engine import (
+        CappedCount,
+        article_count_source,
+        by_relevance,
+        search_articles,
+        search_comments,
+    )
     from search.query import parse
 
     queries = _queries(corpus)
@@ -289,7 +295,7 @@ def _measure(corpus: Corpus, log) -> dict:
         qs = search_articles(Article.objects.all(), query).defer("body_html", "body_text")
         qs = qs.select_related("source")
         qs = by_relevance(qs) if query.must else qs.newest()
-        CappedCount(qs).count()
+        CappedCount(qs, count_from=article_count_source(query)).count()
         list(qs[:20])
         CappedCount(search_comments(Comment.objects.all(), query, None)).count()
 

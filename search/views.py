@@ -43,7 +43,11 @@ def search(request):
     articles = _article_results(form, query, sort)
     comments = _comment_results(form, query, sort, request.user)
     per_page = settings.AGORA_ARTICLES_PER_PAGE
-    found = {"articles": CappedCount(articles), "comments": CappedCount(comments)}
+    count_from = None if _has_filters(form) else engine.article_count_source(query)
+    found = {
+        "articles": CappedCount(articles, count_from=count_from),
+        "comments": CappedCount(comments),
+    }
     page = paginate(request, found[tab], per_page)
     counts = {key: _count_label(results) for key, results in found.items()}
     rows = list(page)

@@ -24,6 +24,11 @@ class Backend:
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         raise NotImplementedError
 
+    def article_index_matches(self, query: Query) -> QuerySet | None:
+        """The index rows matching the query's text, for counting without touching the
+        articles (valid when nothing but text narrows the search); None without text."""
+        raise NotImplementedError
+
     def article_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
         """Body passages with the matches between MARK_START and MARK_END, for these rows only."""
         raise NotImplementedError

@@ -74,6 +74,10 @@ class PostgresBackend(Backend):
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         return self._match(qs, query, CommentDocument, titles=False)
 
+    def article_index_matches(self, query: Query) -> QuerySet | None:
+        positive, _ = compile_tsquery(query, titles=True)
+        return ArticleDocument.objects.filter(document=ts(positive)) if positive else None
+
     def _snippets(self, model, column, ids, query, titles) -> dict[int, str]:
         positive, _ = compile_tsquery(query, titles=titles)
         if not ids or not positive:

@@ -67,6 +67,10 @@ class SqliteBackend(Backend):
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         return self._match(qs, query, CommentFts, "search_fts", titles=False)
 
+    def article_index_matches(self, query: Query) -> QuerySet | None:
+        positive, _ = compile_match(query, titles=True)
+        return ArticleFts.objects.filter(match=positive) if positive else None
+
     def _snippets(self, table, column, ids, query, titles) -> dict[int, str]:
         positive, _ = compile_match(query, titles=titles)
         if not ids or not positive:
