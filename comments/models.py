@@ -41,6 +41,11 @@ class CommentQuerySet(models.QuerySet):
             shown |= Q(status=CommentStatus.PENDING, user=user)
         return self.filter(shown)
 
+    def search(self, q, viewer) -> CommentQuerySet:
+        from search.engine import search_comments  # the search app builds on this one
+
+        return search_comments(self, q, viewer)
+
 
 class Comment(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "archive",
     "comments",
     "moderation",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("comments.urls")),
     path("", include("moderation.urls")),
+    path("", include("search.urls")),
     path("", include("archive.urls")),
 ]
 

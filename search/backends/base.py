@@ -1,0 +1,44 @@
+"""What every engine does; `search.engine` picks one by `connection.vendor`."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from search.query import Query
+
+# Private-use characters mark the matched words in a snippet; `search.snippets` escapes the
+# text and only then turns them into <mark> tags.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+
+
+class Backend:
+    # How to order rows annotated with `search_rank`, best first.
+    relevance_order: tuple[str, ...] = ()
+
+    def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
+        """Rows matching the query's text, annotated with `search_rank` (its scale and direction
+        are the engine's: order with `relevance_order`)."""
+        raise NotImplementedError
+
+    def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
+        raise NotImplementedError
+
+    def article_index_matches(self, query: Query) -> QuerySet | None:
+        """The index rows matching the query's text, for counting without touching the
+        articles (valid when nothing but text narrows the search); None without text."""
+        raise NotImplementedError
+
+    def article_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
+        """Body passages with the matches between MARK_START and MARK_END, for these rows only."""
+        raise NotImplementedError
+
+    def comment_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
+        raise NotImplementedError
+
+    def bulk_load(self):
+        """A context manager for bulk imports: no per-row indexing, one rebuild at the end."""
+        raise NotImplementedError
+
+    def rebuild(self) -> None:
+        raise NotImplementedError

@@ -1,0 +1,121 @@
+"""PostgreSQL: weighted tsvectors in side tables (GIN-indexed, kept by triggers), queried
+with a tsquery we build from the AST.
+
+The tsquery is one bound parameter of `to_tsquery`: every term is a quoted lexeme string
+(quotes and backslashes, the only characters special inside one, become spaces), so a reader's
+`&`, `|`, `!`, `<->` or `:*` stays text. `title:` becomes the weight label `:A`."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from search.models import ArticleDocument, CommentDocument
+from search.query import AnyOf, Query, Term
+from search.sql import ARTICLE_VECTOR, COMMENT_VECTOR
+
+from .base import MARK_END, MARK_START, Backend
+
+CONFIG = "english"
+HEADLINE = {
+    "start_sel": MARK_START,
+    "stop_sel": MARK_END,
+    "max_words": 35,
+    "min_words": 15,
+    "max_fragments": 2,
+    "fragment_delimiter": " … ",
+}
+
+
+def lexeme(term: Term, *, titles: bool) -> str:
+    text = term.text.replace("'", " ").replace("\\", " ").strip()
+    suffix = ("A" if term.title_only and titles else "") + ("*" if term.prefix else "")
+    return f"'{text}'" + (f":{suffix}" if suffix else "")
+
+
+def compile_tsquery(query: Query, *, titles: bool) -> tuple[str, str]:
+    parts = []
+    for clause in query.must:
+        if isinstance(clause, AnyOf):
+            parts.append("(" + " | ".join(lexeme(t, titles=titles) for t in clause.terms) + ")")
+        else:
+            parts.append(lexeme(clause, titles=titles))
+    positive = " & ".join(parts)
+    negative = " | ".join(lexeme(t, titles=titles) for t in query.exclude)
+    if positive and negative:
+        positive = f"({positive}) & !({negative})"
+    return positive, negative
+
+
+def ts(expr: str) -> SearchQuery:
+    return SearchQuery(expr, search_type="raw", config=CONFIG)
+
+
+class PostgresBackend(Backend):
+    def _match(self, qs, query, model, titles):
+        positive, negative = compile_tsquery(query, titles=titles)
+        if positive:
+            tsquery = ts(positive)
+            return qs.filter(search_document__document=tsquery).annotate(
+                search_rank=SearchRank(F("search_document__document"), tsquery, cover_density=True)
+            )
+        if negative:
+            qs = qs.exclude(pk__in=model.objects.filter(document=ts(negative)).values("pk"))
+        return qs
+
+    relevance_order = ("-search_rank", "-id")
+
+    def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
+        return self._match(qs, query, ArticleDocument, titles=True)
+
+    def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
+        return self._match(qs, query, CommentDocument, titles=False)
+
+    def article_index_matches(self, query: Query) -> QuerySet | None:
+        positive, _ = compile_tsquery(query, titles=True)
+        return ArticleDocument.objects.filter(document=ts(positive)) if positive else None
+
+    def _snippets(self, model, column, ids, query, titles) -> dict[int, str]:
+        positive, _ = compile_tsquery(query, titles=titles)
+        if not ids or not positive:
+            return {}
+        # Only the page's rows: ts_headline re-parses the text, the costliest step of a search.
+        rows = (
+            model.objects.filter(pk__in=ids)
+            .annotate(snippet=SearchHeadline(column, ts(positive), config=CONFIG, **HEADLINE))
+            .values_list("pk", "snippet")
+        )
+        return dict(rows)
+
+    def article_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
+        from archive.models import Article
+
+        return self._snippets(Article, "body_text", ids, query, titles=True)
+
+    def comment_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
+        from comments.models import Comment
+
+        return self._snippets(Comment, "body_source", ids, query, titles=False)
+
+    @contextmanager
+    def bulk_load(self):
+        """PostgreSQL indexes each row in its insert trigger at a cost close to a rebuild's
+        (to_tsvector either way), and ALTER TABLE … DISABLE TRIGGER is refused inside a
+        transaction with Django's deferred foreign-key checks pending: nothing to do."""
+        yield
+
+    def rebuild(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO search_article_document (article_id, document) "
+                f"SELECT id, {ARTICLE_VECTOR.format(p='')} FROM archive_article "
+                "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"
+            )
+            cursor.execute(
+                "INSERT INTO search_comment_document (comment_id, document) "
+                f"SELECT id, {COMMENT_VECTOR.format(p='')} FROM comments_comment "
+                "ON CONFLICT (comment_id) DO UPDATE SET document = EXCLUDED.document"
+            )

@@ -1,0 +1,111 @@
+"""SQLite FTS5: our own compiler from the query AST to MATCH syntax.
+
+Every term reaches FTS5 as a string ("term", inner quotes doubled), so nothing a reader types
+is read as FTS5 syntax; the only column filter we ever write is `title :`."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.db import connection
+from django.db.models import F, QuerySet
+
+from search.models import ArticleFts, CommentFts
+from search.query import AnyOf, Query, Term
+from search.sql import SQLITE_INSERT_TRIGGERS as INSERT_TRIGGERS
+
+from .base import MARK_END, MARK_START, Backend
+
+SNIPPET_TOKENS = 28
+
+
+def fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def compile_term(term: Term, *, titles: bool) -> str:
+    expr = fts_string(term.text) + ("*" if term.prefix else "")
+    if term.title_only and titles:
+        return f"title : {expr}"
+    return expr
+
+
+def compile_match(query: Query, *, titles: bool) -> tuple[str, str]:
+    """(positive, negative) MATCH expressions; either may be empty."""
+    parts = []
+    for clause in query.must:
+        if isinstance(clause, AnyOf):
+            inner = " OR ".join(compile_term(t, titles=titles) for t in clause.terms)
+            parts.append(f"({inner})")
+        else:
+            parts.append(compile_term(clause, titles=titles))
+    positive = " AND ".join(parts)
+    negative = " OR ".join(compile_term(t, titles=titles) for t in query.exclude)
+    if positive and negative:
+        positive = f"({positive}) NOT ({negative})"
+    return positive, negative
+
+
+class SqliteBackend(Backend):
+    def _match(self, qs, query, model, relation, titles):
+        positive, negative = compile_match(query, titles=titles)
+        if positive:
+            # bm25: smaller is better. Ordering by the bare rank column lets FTS5 hand rows over
+            # already sorted, so a LIMIT stops the join after one page.
+            return qs.filter(**{f"{relation}__match": positive}).annotate(
+                search_rank=F(f"{relation}__rank")
+            )
+        if negative:
+            qs = qs.exclude(pk__in=model.objects.filter(match=negative).values("pk"))
+        return qs
+
+    relevance_order = ("search_rank",)
+
+    def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
+        return self._match(qs, query, ArticleFts, "search_fts", titles=True)
+
+    def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
+        return self._match(qs, query, CommentFts, "search_fts", titles=False)
+
+    def article_index_matches(self, query: Query) -> QuerySet | None:
+        positive, _ = compile_match(query, titles=True)
+        return ArticleFts.objects.filter(match=positive) if positive else None
+
+    def _snippets(self, table, column, ids, query, titles) -> dict[int, str]:
+        positive, _ = compile_match(query, titles=titles)
+        if not ids or not positive:
+            return {}
+        placeholders = ", ".join(["%s"] * len(ids))
+        sql = (
+            f"SELECT rowid, snippet({table}, {column}, %s, %s, '…', {SNIPPET_TOKENS}) "
+            f"FROM {table} WHERE {table} MATCH %s AND rowid IN ({placeholders})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [MARK_START, MARK_END, positive, *ids])
+            return dict(cursor.fetchall())
+
+    def article_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
+        return self._snippets("search_article_fts", 3, ids, query, titles=True)
+
+    def comment_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
+        return self._snippets("search_comment_fts", 0, ids, query, titles=False)
+
+    @contextmanager
+    def bulk_load(self):
+        """Write many rows without indexing each one, then index them all at once."""
+        with connection.cursor() as cursor:
+            for name in INSERT_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                for sql in INSERT_TRIGGERS.values():
+                    cursor.execute(sql)
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        with connection.cursor() as cursor:
+            for table in ("search_article_fts", "search_comment_fts"):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")

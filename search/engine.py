@@ -1,0 +1,219 @@
+"""One interface over both engines: `search_articles(qs, q)` and `search_comments(qs, q,
+viewer)` return ordinary querysets (annotated with `search_rank` when the query has text), so
+callers keep filtering them; `Article.objects.search(q)` and `Comment.objects.search(q,
+viewer)` delegate here."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .backends.base import MARK_END, MARK_START, Backend
+from .query import Query, parse
+
+EXCERPT_CHARS = 240
+
+
+def backend() -> Backend:
+    if connection.vendor == "postgresql":
+        from .backends.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from .backends.sqlite import SqliteBackend
+
+    return SqliteBackend()
+
+
+def by_relevance(qs: QuerySet) -> QuerySet:
+    """Rows from search_articles/search_comments (with text), best match first."""
+    return qs.order_by(*backend().relevance_order)
+
+
+class CappedCount:
+    """A queryset for the paginator whose count stops at `cap` rows: counting every match of a
+    common word would visit every matching row (for 500,000 comments, a second); nobody reads
+    past page 50. `more` says the true count is larger ("1,000+")."""
+
+    def __init__(self, qs: QuerySet, cap: int = 1000, *, count_from: QuerySet | None = None):
+        self.qs, self.cap = qs, cap
+        self.count_from = qs if count_from is None else count_from
+        self.ordered = True
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.count_from.order_by().values("pk")[: self.cap + 1].count()
+        return min(self._count, self.cap)
+
+    @property
+    def more(self) -> bool:
+        self.count()
+        return self._count > self.cap
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, key):
+        return self.qs[key]
+
+
+def is_moderator(viewer) -> bool:
+    return bool(
+        viewer is not None and viewer.is_authenticated and viewer.has_perm("comments.moderate")
+    )
+
+
+def _as_query(q: str | Query, *, moderator: bool = False) -> Query:
+    return q if isinstance(q, Query) else parse(q, moderator=moderator)
+
+
+def _author_filter(names: list[str], outer: str) -> Q:
+    """Articles by every named author (slug, or part of the name). The small authors table is
+    searched once; the articles are then reached through the index on the link table."""
+    from archive.models import Article, Author
+
+    q = Q()
+    for name in names:
+        authors = Author.objects.filter(Q(slug=name.lower()) | Q(name__icontains=name))
+        by = Article.authors.through.objects.filter(
+            article_id=OuterRef(outer), author_id__in=authors.values("pk")
+        )
+        q &= Q(Exists(by))
+    return q
+
+
+def _source_filter(names: list[str], prefix: str = "") -> Q:
+    from archive.models import Source
+
+    q = Q()
+    for name in names:
+        sources = Source.objects.filter(Q(slug=name.lower()) | Q(name__icontains=name))
+        q &= Q(**{f"{prefix}source_id__in": sources.values("pk")})
+    return q
+
+
+def search_articles(qs: QuerySet, q: str | Query) -> QuerySet:
+    query = _as_query(q)
+    qs = backend().match_articles(qs, query)
+    if query.sources:
+        qs = qs.filter(_source_filter(query.sources))
+    if query.authors:
+        qs = qs.filter(_author_filter(query.authors, "pk"))
+    if query.before:
+        qs = qs.filter(published__lt=query.before)
+    if query.after:
+        qs = qs.filter(published__gt=query.after)
+    if query.commenters or query.featured or query.statuses:
+        # Fields that only describe comments: no article has them.
+        qs = qs.none()
+    return qs
+
+
+def article_count_source(query: Query) -> QuerySet | None:
+    """Where to count a text-only article search: the index alone holds one row per article
+    (the triggers see to it), so counting there skips a lookup per match."""
+    if query.exclude or query.sources or query.authors or query.before or query.after:
+        return None
+    if query.commenters or query.featured or query.statuses:
+        return None
+    return backend().article_index_matches(query)
+
+
+def search_comments(qs: QuerySet, q: str | Query, viewer) -> QuerySet:
+    """Comments matching `q` that `viewer` may find: published ones for readers; every state
+    for moderators (narrowed with status:…)."""
+    from comments.models import CommentStatus
+
+    moderator = is_moderator(viewer)
+    query = _as_query(q, moderator=moderator)
+    if moderator:
+        if query.statuses:
+            qs = qs.filter(status__in=query.statuses)
+    else:
+        qs = qs.filter(status=CommentStatus.PUBLISHED)
+    qs = backend().match_comments(qs, query)
+    if query.sources:
+        qs = qs.filter(_source_filter(query.sources, "article__"))
+    if query.authors:
+        qs = qs.filter(_author_filter(query.authors, "article_id"))
+    for name in query.commenters:
+        qs = qs.filter(
+            Q(user__username__iexact=name)
+            | Q(user__profile__display_name__iexact=name)
+            | Q(user__isnull=True, archived_author_name__iexact=name)
+        )
+    if query.before:
+        qs = qs.filter(created__date__lt=query.before)
+    if query.after:
+        qs = qs.filter(created__date__gt=query.after)
+    if query.featured:
+        qs = qs.filter(is_featured=True)
+    return qs
+
+
+def highlight(marked: str) -> SafeString:
+    """Escape a snippet, then turn the engine's private markers into <mark> elements: the only
+    markup in the result is ours, balanced, whatever the stored text contains."""
+    out: list[str] = []
+    open_ = False
+    for piece in _split_marks(marked):
+        if piece == MARK_START:
+            if not open_:
+                out.append("<mark>")
+                open_ = True
+        elif piece == MARK_END:
+            if open_:
+                out.append("</mark>")
+                open_ = False
+        else:
+            out.append(escape(piece))
+    if open_:
+        out.append("</mark>")
+    return mark_safe("".join(out))  # noqa: S308 (escaped above; only our <mark> tags added)
+
+
+_MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
+
+
+def _split_marks(text: str) -> list[str]:
+    return [piece for piece in _MARKS.split(text) if piece]
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def article_snippets(ids: list[int], query: Query) -> dict[int, SafeString]:
+    """Highlighted body passages for the page's rows (one query)."""
+    from archive.models import Article
+
+    if query.must:
+        marked = backend().article_snippets(ids, query)
+    else:
+        marked = _openings(Article, "body_text", ids)
+    return {pk: highlight(excerpt(marked.get(pk, ""), 600)) for pk in ids}
+
+
+def comment_snippets(ids: list[int], query: Query) -> dict[int, SafeString]:
+    from comments.models import Comment
+
+    if query.must:
+        marked = backend().comment_snippets(ids, query)
+    else:
+        marked = _openings(Comment, "body_source", ids)
+    return {pk: highlight(excerpt(marked.get(pk, ""), 600)) for pk in ids}
+
+
+def _openings(model, column: str, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = model.objects.filter(pk__in=ids).values_list("pk", Substr(column, 1, EXCERPT_CHARS + 40))
+    return {pk: excerpt(text) for pk, text in rows}

@@ -1,0 +1,41 @@
+from django import forms
+
+from archive.models import Author, Source
+
+SORTS = {"relevance": "Most relevant", "newest": "Newest first", "oldest": "Oldest first"}
+TABS = {"articles": "Articles", "comments": "Comments"}
+
+
+class SearchForm(forms.Form):
+    """The search page's parameters. The filter names are the article list's (source, author,
+    date_from, date_to), so a filtered list and a search share their URLs' vocabulary. A bad
+    value is reported and ignored: a search never fails on its parameters."""
+
+    q = forms.CharField(label="Search for", required=False, strip=True)
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label="All sources",
+        error_messages={"invalid_choice": "There is no source with that name in the archive."},
+    )
+    author = forms.ModelChoiceField(
+        queryset=Author.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "There is no author with that name in the archive."},
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(label="Sort", choices=list(SORTS.items()), required=False)
+
+    def value(self, name: str):
+        """The cleaned value of a field, or None when it was empty or invalid."""
+        if name in self.errors:
+            return None
+        return self.cleaned_data.get(name) or None

@@ -1,0 +1,98 @@
+"""The full-text indexes, seen by the ORM as unmanaged models so that a search is an ordinary,
+chainable queryset (a join on the article's or comment's id).
+
+The tables are created by migration 0002 for the database in use only: FTS5 virtual tables on
+SQLite, tsvector side tables with GIN indexes on PostgreSQL. Triggers keep them in step with
+every insert, update and delete, whoever makes it (views, imports, the admin, raw SQL)."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from archive.models import Article
+from comments.models import Comment
+
+
+class ArticleFts(models.Model):
+    """SQLite: the FTS5 external-content table over archive_article (title, kicker, dek,
+    body_text). `match` is FTS5's hidden column named after the table: `match = expr` is a
+    full-text MATCH; `rank` is bm25 with the column weights set in the migration."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_fts",
+    )
+    match = models.TextField(db_column="search_article_fts")
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "search_article_fts"
+
+    def __str__(self) -> str:
+        return f"search index of article {self.pk}"
+
+
+class CommentFts(models.Model):
+    """SQLite: the FTS5 external-content table over comments_comment (body_source)."""
+
+    comment = models.OneToOneField(
+        Comment,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_fts",
+    )
+    match = models.TextField(db_column="search_comment_fts")
+    rank = models.FloatField()
+
+    class Meta:
+        managed = False
+        db_table = "search_comment_fts"
+
+    def __str__(self) -> str:
+        return f"search index of comment {self.pk}"
+
+
+class ArticleDocument(models.Model):
+    """PostgreSQL: one weighted tsvector per article (title A, kicker and dek B, body C)."""
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_document",
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "search_article_document"
+
+    def __str__(self) -> str:
+        return f"search index of article {self.pk}"
+
+
+class CommentDocument(models.Model):
+    """PostgreSQL: one tsvector per comment (its Markdown source)."""
+
+    comment = models.OneToOneField(
+        Comment,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_document",
+    )
+    document = SearchVectorField()
+
+    class Meta:
+        managed = False
+        db_table = "search_comment_document"
+
+    def __str__(self) -> str:
+        return f"search index of comment {self.pk}"

@@ -1,0 +1,21 @@
+"""SQL shared by the migration, the rebuild command and bulk loads. Migration 0002 uses these
+as they stand: change them only together with a new migration."""
+
+ARTICLE_VECTOR = (
+    "setweight(to_tsvector('english', coalesce({p}title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce({p}kicker, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce({p}dek, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce({p}body_text, '')), 'C')"
+)
+COMMENT_VECTOR = "to_tsvector('english', coalesce({p}body_source, ''))"
+
+# SQLite's insert triggers, dropped and recreated around a bulk load.
+SQLITE_INSERT_TRIGGERS = {
+    "search_article_ai": """CREATE TRIGGER search_article_ai AFTER INSERT ON archive_article BEGIN
+        INSERT INTO search_article_fts(rowid, title, kicker, dek, body_text)
+        VALUES (new.id, new.title, new.kicker, new.dek, new.body_text);
+    END""",
+    "search_comment_ai": """CREATE TRIGGER search_comment_ai AFTER INSERT ON comments_comment BEGIN
+        INSERT INTO search_comment_fts(rowid, body_source) VALUES (new.id, new.body_source);
+    END""",
+}

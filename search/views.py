@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from archive.models import Article
+from archive.pagination import paginate
+from comments.models import Comment, CommentStatus
+from config.ratelimit import client_key, hit, too_many_requests
+
+from . import engine
+from .engine import CappedCount
+from .forms import TABS, SearchForm
+from .query import Query, parse
+
+PARENT_EXCERPT_CHARS = 140
+
+
+@require_safe
+def search(request):
+    verdict = hit("search", client_key(request))
+    if not verdict.allowed:
+        return too_many_requests(request, verdict, "searches")
+
+    form = SearchForm(_without_nul(request.GET))
+    form.is_valid()  # errors are shown beside the fields; bad values are left out
+    moderator = engine.is_moderator(request.user)
+    query = parse(form.cleaned_data.get("q", ""), moderator=moderator)
+    # An in: typed in the box wins over the tab the form was on.
+    tab = query.scope or form.data.get("in") or "articles"
+    if tab not in TABS:
+        query.hints.append("in= takes articles or comments: showing articles")
+        tab = "articles"
+    sort = form.value("sort") or "relevance"
+
+    context = {"form": form, "query": query, "tab": tab, "sort": sort, "tabs": TABS}
+    if query.is_empty and not _has_filters(form):
+        return render(request, "search/search.html", {**context, "page": None, "counts": {}})
+
+    articles = _article_results(form, query, sort)
+    comments = _comment_results(form, query, sort, request.user)
+    per_page = settings.AGORA_ARTICLES_PER_PAGE
+    count_from = None if _has_filters(form) else engine.article_count_source(query)
+    found = {
+        "articles": CappedCount(articles, count_from=count_from),
+        "comments": CappedCount(comments),
+    }
+    page = paginate(request, found[tab], per_page)
+    counts = {key: _count_label(results) for key, results in found.items()}
+    rows = list(page)
+    if tab == "articles":
+        snippets = engine.article_snippets([a.pk for a in rows], query)
+        results = [(article, snippets[article.pk]) for article in rows]
+    else:
+        snippets = engine.comment_snippets([c.pk for c in rows], query)
+        results = [(c, snippets[c.pk], _context_of(c, moderator)) for c in rows]
+    return render(
+        request,
+        "search/search.html",
+        {**context, "searched": True, "page": page, "results": results, "counts": counts},
+    )
+
+
+@require_safe
+def help_page(request):
+    return render(request, "search/help.html")
+
+
+def _count_label(found: CappedCount) -> str:
+    return f"{found.count():,}+" if found.more else f"{found.count():,}"
+
+
+def _without_nul(params: QueryDict) -> QueryDict:
+    """NUL bytes can be neither stored nor searched; dropping them keeps the rest usable (a
+    form field would reject the whole value)."""
+    clean = QueryDict(mutable=True)
+    for key, values in params.lists():
+        clean.setlist(key, [value.replace("\x00", "") for value in values])
+    return clean
+
+
+def _has_filters(form: SearchForm) -> bool:
+    return any(form.value(name) for name in ("source", "author", "date_from", "date_to"))
+
+
+def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet:
+    qs = Article.objects.search(query).select_related("source").prefetch_related("authors")
+    # The page never shows bodies: keep them out of the rows the database sorts.
+    qs = qs.defer("body_html", "body_text")
+    if form.value("source"):
+        qs = qs.filter(source=form.value("source"))
+    if form.value("author"):
+        qs = qs.filter(authors=form.value("author"))
+    if form.value("date_from"):
+        qs = qs.filter(published__gte=form.value("date_from"))
+    if form.value("date_to"):
+        qs = qs.filter(published__lte=form.value("date_to"))
+    if sort == "relevance" and query.must:
+        return engine.by_relevance(qs)
+    return qs.oldest() if sort == "oldest" else qs.newest()
+
+
+def _comment_results(form: SearchForm, query: Query, sort: str, viewer) -> QuerySet:
+    qs = Comment.objects.search(query, viewer).select_related(
+        "article", "user__profile", "parent__user__profile"
+    )
+    qs = qs.defer(
+        "body_html",
+        "body_source",
+        "article__body_html",
+        "article__body_text",
+        "parent__body_html",
+    )
+    if form.value("source"):
+        qs = qs.filter(article__source=form.value("source"))
+    if form.value("author"):
+        qs = qs.filter(article__authors=form.value("author"))
+    if form.value("date_from"):
+        qs = qs.filter(created__date__gte=form.value("date_from"))
+    if form.value("date_to"):
+        qs = qs.filter(created__date__lte=form.value("date_to"))
+    if sort == "relevance" and query.must:
+        return engine.by_relevance(qs)
+    if sort == "oldest":
+        return qs.order_by("created", "id")
+    return qs.order_by("-created", "-id")
+
+
+def display_name(comment: Comment) -> str:
+    user = comment.user
+    if user is None:
+        return comment.archived_author_name or "Anonymous"
+    profile = getattr(user, "profile", None)
+    return (profile.display_name if profile else "") or user.get_username()
+
+
+def _context_of(comment: Comment, moderator: bool) -> dict:
+    """What a comment result shows around it: who wrote it and what it answered."""
+    parent = comment.parent
+    context = {"author": display_name(comment), "parent": None}
+    if parent is not None:
+        shown = parent.status == CommentStatus.PUBLISHED or moderator
+        context["parent"] = {
+            "author": display_name(parent) if shown else "",
+            "excerpt": engine.excerpt(parent.body_source, PARENT_EXCERPT_CHARS) if shown else "",
+            "url": parent.get_absolute_url(),
+        }
+    return context
