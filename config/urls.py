@@ -1,11 +1,19 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from config import views
+from config.health import health
+
 urlpatterns = [
+    path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("", include("comments.urls")),
     path("", include("archive.urls")),
 ]
+
+if settings.AGORA_BENCH_HELLO:
+    urlpatterns.insert(0, path("__bench/hello", views.hello, name="bench_hello"))
 
 handler400 = "config.errors.bad_request"
