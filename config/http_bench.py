@@ -255,7 +255,8 @@ def load_with_wrk(url: str, seconds: float) -> dict:
 
 LOADER = r"""
 import http.client, json, sys, threading, time
-host, port, path, seconds, threads = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
+host, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+seconds, threads = float(sys.argv[4]), int(sys.argv[5])
 cap = 200_000  # bound the count as well as the time
 lock = threading.Lock()
 tally = {"requests": 0, "errors": 0}
@@ -358,7 +359,7 @@ def http(*, quick: bool, log: Log) -> dict:
                     pages[page] = {"status": 200, **load(url, seconds)}
                     pages[page]["rps"] = round(pages[page]["rps"], 1)
     hello = pages["hello"].get("rps") or 0.0
-    for page, figures in pages.items():
+    for figures in pages.values():
         if "rps" in figures and hello:
             figures["ratio_to_hello"] = round(figures["rps"] / hello, 3)
     errors = sum(figures.get("errors", 0) for figures in pages.values())
