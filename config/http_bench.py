@@ -232,7 +232,7 @@ def status_of(url: str) -> int:
 
 def load_with_wrk(url: str, seconds: float) -> dict:
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{max(1, round(seconds))}s", url],
+        ["wrk", "-t2", f"-c{CONCURRENCY}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", url],
         capture_output=True,
         text=True,
         timeout=seconds + 60,
@@ -344,6 +344,10 @@ def http(*, quick: bool, log: Log) -> dict:
                 environment,
             )
             with gunicorn(environment, tmp, base, log):
+                with urllib.request.urlopen(base + PAGES["article"], timeout=10) as response:
+                    response.read()
+                with urllib.request.urlopen(base + PAGES["article"], timeout=10) as response:
+                    page_cache = response.headers.get("X-Page-Cache") == "hit"
                 for page, path in PAGES.items():
                     url = base + path
                     status = status_of(url)
@@ -367,6 +371,7 @@ def http(*, quick: bool, log: Log) -> dict:
     return {
         "database": "postgresql" if database.get("DATABASE_URL") else "sqlite",
         "cache": "redis" if os.environ.get("REDIS_URL") else "locmem",
+        "page_cache": "on" if page_cache else "off",
         "workers": WORKERS,
         "concurrency": CONCURRENCY,
         "seconds_per_page": seconds,

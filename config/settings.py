@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the security and CSP middleware (their headers are added to stored pages too),
+    # outside sessions and auth (a stored page costs no session or user lookup).
+    "config.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -245,6 +248,9 @@ AGORA_ARTICLES_PER_PAGE = env_int("AGORA_ARTICLES_PER_PAGE", 20)
 # Any request body above this is refused with 413 (config/middleware.py), before it is read
 # when its length is declared, and as soon as the running total passes it otherwise.
 AGORA_UPLOAD_MAX_BYTES = env_int("AGORA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Whole pages for anonymous readers, in the shared cache (config/pagecache.py). On by default
+# only in production with Redis: the in-process cache is not shared between workers.
+AGORA_PAGE_CACHE_SECONDS = env_int("AGORA_PAGE_CACHE_SECONDS", 30 if REDIS_URL and not DEBUG else 0)
 # Routes /__bench/hello, the baseline of `manage.py bench http`; never set it in production.
 AGORA_BENCH_HELLO = env_bool("AGORA_BENCH_HELLO", False)
 
