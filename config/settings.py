@@ -210,7 +210,7 @@ if not DEBUG:
 # Content-Security-Policy (django-csp) on every response: nothing inline, nothing from other
 # hosts. Templates therefore carry no <script> bodies, style="" or on*="" attributes; scripts
 # live in static/js/ and are loaded with src. Django 5.2's admin needs no relaxation: it has
-# no inline scripts or style attributes (tests/security/test_csp.py checks its pages in
+# no inline scripts or style attributes (tests/browser/test_csp_admin.py checks its pages in
 # Chromium for CSP violations), so /admin/ runs under the same policy.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
