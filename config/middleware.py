@@ -20,10 +20,9 @@ class RequestBodyTooLarge(SuspiciousOperation):
 def body_too_large_response(request: HttpRequest) -> HttpResponse:
     limit = settings.AGORA_UPLOAD_MAX_BYTES
     body = render_to_string("413.html", {"limit_bytes": limit}, request=request)
-    response = HttpResponse(body, status=413)
-    # The client may still be sending; tell it (and any keep-alive proxy) we are done with it.
-    response["Connection"] = "close"
-    return response
+    # No "Connection: close" here: WSGI forbids hop-by-hop headers from the application; the
+    # server (gunicorn, nginx) deals with the rest of an unread body itself.
+    return HttpResponse(body, status=413)
 
 
 class LimitedUploadHandler(FileUploadHandler):

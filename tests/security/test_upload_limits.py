@@ -86,7 +86,7 @@ def test_a_declared_length_over_the_limit_gets_413_before_a_byte_is_read(db):
     finally:
         tracemalloc.stop()
     assert status.startswith("413")
-    assert b"That upload is too large" in content
+    assert b"That request is too large" in content
     assert b"20.0\xc2\xa0MB" in content, "the page names the limit"
     assert body.consumed == 0
     assert peak < 5 * MB
@@ -150,4 +150,4 @@ def test_the_middleware_puts_the_counting_handler_first(client):
 def test_a_limit_hit_while_reading_is_answered_413_with_the_page(client, db):
     response = client.post("/upload/", {"x": "y"})
     assert response.status_code == 413
-    assert b"That upload is too large" in response.content
+    assert b"That request is too large" in response.content
