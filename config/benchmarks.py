@@ -35,4 +35,5 @@ def load_all() -> dict[str, Callable[..., dict]]:
         except ModuleNotFoundError as error:
             if error.name != f"{app.name}.benchmarks":
                 raise
+    importlib.import_module("config.http_bench")  # config is not an app: imported by name
     return dict(_registry)

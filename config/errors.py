@@ -8,5 +8,9 @@ class UserFacingBadRequest(BadRequest):
 
 
 def bad_request(request, exception):
+    from config.middleware import RequestBodyTooLarge, body_too_large_response
+
+    if isinstance(exception, RequestBodyTooLarge):
+        return body_too_large_response(request)
     message = str(exception) if isinstance(exception, UserFacingBadRequest) else ""
     return render(request, "400.html", {"message": message}, status=400)

@@ -5,9 +5,11 @@ for development on SQLite; with DJANGO_DEBUG=0 it refuses to start on the develo
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "axes",
     "accounts",
     "archive",
     "comments",
@@ -78,14 +81,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Inside the security and CSP middleware (their headers are added to stored pages too),
+    # outside sessions and auth (a stored page costs no session or user lookup).
+    "config.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into a page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -149,6 +160,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# axes first: it refuses a locked-out (username, address) pair before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "config.login_throttle.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "archive:home"
 LOGOUT_REDIRECT_URL = "archive:home"
@@ -159,7 +175,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("AGORA_STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -198,6 +214,40 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Load balancers probe over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp) on every response: nothing inline, nothing from other
+# hosts. Templates therefore carry no <script> bodies, style="" or on*="" attributes; scripts
+# live in static/js/ and are loaded with src. Django 5.2's admin needs no relaxation: it has
+# no inline scripts or style attributes (tests/browser/test_csp_admin.py checks its pages in
+# Chromium for CSP violations), so /admin/ runs under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Clients behind these proxies (addresses or networks) are identified by X-Forwarded-For
+# (config/middleware.py), so rate limits and login lockouts see the real address.
+AGORA_TRUSTED_PROXIES = env_list("AGORA_TRUSTED_PROXIES", [])
+
+# Login throttling (django-axes, config/login_throttle.py): by username AND address together.
+AXES_ENABLED = env_bool("AGORA_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = env_int("AGORA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AGORA_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"
+AXES_VERBOSE = False
 
 # Request size limits: bodies beyond these are refused while reading.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -205,6 +255,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Archive behaviour.
 AGORA_ARTICLES_PER_PAGE = env_int("AGORA_ARTICLES_PER_PAGE", 20)
+# Any request body above this is refused with 413 (config/middleware.py), before it is read
+# when its length is declared, and as soon as the running total passes it otherwise.
 AGORA_UPLOAD_MAX_BYTES = env_int("AGORA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Reports from this many distinct readers hide a comment until a moderator decides.
 AGORA_FLAG_HIDE_THRESHOLD = env_int("AGORA_FLAG_HIDE_THRESHOLD", 3)
@@ -221,6 +273,11 @@ AGORA_IMPORT_EXPIRY_SECONDS = env_int("AGORA_IMPORT_EXPIRY_SECONDS", 3600)
 # notices per page.
 AGORA_THREAD_PAGE_SIZE = env_int("AGORA_THREAD_PAGE_SIZE", 500)
 AGORA_NOTIFICATIONS_PER_PAGE = env_int("AGORA_NOTIFICATIONS_PER_PAGE", 50)
+# Whole pages for anonymous readers, in the shared cache (config/pagecache.py). On by default
+# only in production with Redis: the in-process cache is not shared between workers.
+AGORA_PAGE_CACHE_SECONDS = env_int("AGORA_PAGE_CACHE_SECONDS", 30 if REDIS_URL and not DEBUG else 0)
+# Routes /__bench/hello, the baseline of `manage.py bench http`; never set it in production.
+AGORA_BENCH_HELLO = env_bool("AGORA_BENCH_HELLO", False)
 
 # Rate limits: name -> (requests, seconds), counted in the shared cache (config/ratelimit.py).
 AGORA_RATE_LIMITS = {

@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from config import views
+from config.health import health
+
 urlpatterns = [
+    path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("comments.urls")),
@@ -9,5 +14,8 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("archive.urls")),
 ]
+
+if settings.AGORA_BENCH_HELLO:
+    urlpatterns.insert(0, path("__bench/hello", views.hello, name="bench_hello"))
 
 handler400 = "config.errors.bad_request"

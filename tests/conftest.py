@@ -24,6 +24,15 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: in CI the cache is a Redis database that outlives
+    a test (and the run), unlike the in-process cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_source(db):
     def make(name: str | None = None, homepage: str = "", **extra) -> Source:

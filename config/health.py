@@ -1,0 +1,54 @@
+"""GET /healthz: is this app server able to serve? For load balancers and uptime checks."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+log = logging.getLogger(__name__)
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        if cursor.fetchone() != (1,):
+            raise RuntimeError("SELECT 1 did not return 1")
+
+
+def check_cache() -> None:
+    # A key of its own per request, so concurrent checks from several workers never race.
+    key = f"healthz:{secrets.token_hex(8)}"
+    value = secrets.token_hex(8)
+    cache.set(key, value, timeout=10)
+    try:
+        if cache.get(key) != value:
+            raise RuntimeError("the value read back differs from the value written")
+    finally:
+        cache.delete(key)
+
+
+CHECKS = {"database": check_database, "cache": check_cache}
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """200 {"database": "ok", "cache": "ok"} or 503 with "failed" beside what failed (the
+    reason goes to the log, not to the anonymous caller)."""
+    results = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception:  # any failure, whatever the backend raises, is "failed"
+            log.exception("health check %s failed", name)
+            results[name] = "failed"
+        else:
+            results[name] = "ok"
+    healthy = all(value == "ok" for value in results.values())
+    return JsonResponse(results, status=200 if healthy else 503)

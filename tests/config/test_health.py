@@ -1,0 +1,72 @@
+import importlib
+
+import pytest
+from django.core.cache import cache
+from django.urls import NoReverseMatch, clear_url_caches, reverse
+
+
+def test_healthy_when_the_database_and_the_cache_answer(client, db):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_503_naming_the_cache_when_the_cache_fails(client, db, monkeypatch):
+    def broken_set(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "set", broken_set)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "failed"}
+    assert b"Redis is down" not in response.content, "details go to the log, not the caller"
+
+
+def test_503_when_the_cache_loses_what_was_written(client, db, monkeypatch):
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+    assert client.get("/healthz").json()["cache"] == "failed"
+
+
+def test_503_naming_the_database_when_the_database_fails(client, db, monkeypatch):
+    from django.db import OperationalError
+
+    from config import health
+
+    class DownDatabase:
+        def cursor(self):
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(health, "connection", DownDatabase())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"database": "failed", "cache": "ok"}
+
+
+def test_the_database_check_really_queries(db, django_assert_num_queries):
+    from config.health import check_database
+
+    with django_assert_num_queries(1):
+        check_database()
+
+
+def test_only_get(client, db):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_the_bench_hello_view_is_routed_only_when_asked_for(settings, client):
+    with pytest.raises(NoReverseMatch):
+        reverse("bench_hello")
+    assert client.get("/__bench/hello").status_code == 404
+    import config.urls
+
+    settings.AGORA_BENCH_HELLO = True
+    try:
+        importlib.reload(config.urls)
+        clear_url_caches()
+        response = client.get("/__bench/hello")
+        assert response.status_code == 200 and response.content == b"hello"
+    finally:
+        settings.AGORA_BENCH_HELLO = False
+        importlib.reload(config.urls)
+        clear_url_caches()
