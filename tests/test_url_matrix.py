@@ -72,6 +72,8 @@ TABLE: dict[str, Row] = {
     "accounts:password_reset_confirm": Row(OK, OK),  # a bad token: "link no longer works"
     "accounts:password_reset_complete": Row(OK),
     "accounts:profile": Row(OK),
+    # Operations: the load balancer's probe, public and read-only.
+    "health": Row(OK, NOT_ALLOWED),
     # Search: public; POST is not a way to search.
     "search:search": Row(OK, NOT_ALLOWED),
     "search:help": Row(OK),

@@ -179,8 +179,10 @@ def test_a_zip_is_previewed_member_by_member(client, staff):
 def test_an_oversized_upload_is_refused(client, staff, settings):
     settings.AGORA_UPLOAD_MAX_BYTES = 100
     response = upload(client, SimpleUploadedFile("big.txt", b"Title\n\n" + b"x" * 200))
-    assert response.status_code == 200
-    assert "larger than 100 bytes" in response.content.decode()
+    # The request body is refused while it is read, before the upload view runs.
+    assert response.status_code == 413
+    assert "at most 100" in response.content.decode()
+    assert not Article.objects.exists()
 
 
 @pytest.mark.parametrize(
