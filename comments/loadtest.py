@@ -47,7 +47,9 @@ ARTICLE_SLUG = "posting-load-test"
 SEED_COMMENTS = 10
 MAX_POSTERS = 200
 MAX_PER_POSTER = 100
-REQUEST_TIMEOUT = 60
+# A browser waits minutes for an answer; requests queue behind gunicorn's workers when 50
+# readers post at once, so a short client timeout would measure the queue, not storage.
+REQUEST_TIMEOUT = 300
 _TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _COMMENT_ID = re.compile(r"#c(\d+)$")
 _ERROR_TEXT = re.compile(r'class="(?:errorlist[^"]*|message[^"]*)"[^>]*>(.*?)</', re.S)
@@ -341,10 +343,7 @@ class Browser:
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 # A keep-alive connection the server closed between requests: reconnect once.
                 # (gunicorn's sync workers close after each response; no request was handled.)
-                self.conn.close()
-                self.conn = http.client.HTTPConnection(
-                    self.host, self.port, timeout=REQUEST_TIMEOUT
-                )
+                self.reconnect()
                 if attempt:
                     raise
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -353,6 +352,10 @@ class Browser:
             for name, morsel in cookie.items():
                 self.cookies[name] = morsel.value
         return response.status, response.headers, data.decode("utf-8", "replace")
+
+    def reconnect(self) -> None:
+        self.conn.close()
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=REQUEST_TIMEOUT)
 
     def csrf_token(self, path: str) -> str:
         status, _, html = self.request("GET", path)
@@ -381,7 +384,7 @@ def run_posters(
     per_poster: int,
     reply_share: float = 0.5,
     seed: int = 1,
-    deadline_seconds: float = 600,
+    deadline_seconds: float = 1200,
 ) -> PostingReport:
     """`posters` clients at once, each logging in and posting `per_poster` comments through
     `comments:post`; every answer must be a redirect to the new comment (the "fetch" posts
@@ -429,7 +432,13 @@ def run_posters(
                 }
                 if parent is not None:
                     form["parent"] = str(parent)
-                status, headers, body = browser.request("POST", post_path, form)
+                try:
+                    status, headers, body = browser.request("POST", post_path, form)
+                except OSError as exc:  # counted; the next comment goes on a new connection
+                    browser.reconnect()
+                    with lock:
+                        report.errors.append(f"poster {number} comment {n + 1}: {exc!r}")
+                    continue
                 with lock:
                     report.requests += 1
                 match = _COMMENT_ID.search(headers.get("Location") or "")
