@@ -162,6 +162,7 @@ def test_a_restore_puts_log_entries_back_and_the_log_stays_append_only():
     # Wipe what a restore refuses to merge with (the log's rows cannot be deleted: truncate).
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending
             cursor.execute(
                 "TRUNCATE moderation_logentry, moderation_flag, moderation_hold, "
                 "moderation_standingchange, moderation_usernote, comments_commentrevision, "
