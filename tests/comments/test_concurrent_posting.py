@@ -44,3 +44,25 @@ def test_the_runner_is_bounded():
         loadtest.run_posters("http://127.0.0.1:1", plan, posters=1, per_poster=10_000)
     with pytest.raises(ValueError):
         loadtest.run_posters("http://127.0.0.1:1", plan, posters=2, per_poster=1)
+
+
+@pytest.mark.django_db
+def test_a_post_committing_after_a_newer_one_does_not_move_last_comment_at_back(make_article):
+    """Two posts race: the later-stamped one commits first. The article keeps the later date,
+    which is what a recount (MAX(created)) gives."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from archive.models import Article
+    from comments.actions import post_comment
+    from moderation.models import ModerationSettings
+
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"new_account_approvals": 0})
+    article = make_article()
+    newer = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
+    Article.objects.filter(pk=article.pk).update(last_comment_at=newer, comment_count=0)
+    user = get_user_model().objects.create_user("racer", "r@example.org", "x")
+    post_comment(user, article, "Slow to commit.")
+    article.refresh_from_db()
+    assert article.last_comment_at == newer and article.comment_count == 1
