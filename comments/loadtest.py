@@ -254,8 +254,9 @@ def gunicorn_command() -> list[str]:
 def start_gunicorn(env: dict[str, str], *, workers: int = 4, wait: float = 60) -> Server:
     """gunicorn serving config.wsgi on a free loopback port; returns once it answers."""
     port = free_port()
-    log_path = Path(tempfile.mkstemp(prefix="agora-gunicorn-", suffix=".log")[1])
-    log = open(log_path, "w")  # noqa: SIM115 (closed by the child's exit; we only read it)
+    fd, name = tempfile.mkstemp(prefix="agora-gunicorn-", suffix=".log")
+    log_path = Path(name)
+    log = os.fdopen(fd, "w")  # the child keeps its own copy; ours is closed at once
     process = subprocess.Popen(
         [
             *gunicorn_command(),
