@@ -410,7 +410,7 @@ def _import_file(
     try:
         fmt = file_format(item, fmt)
         if fmt == "jsonl":
-            result = restore_records(parse_jsonl(io.BytesIO(item.data)), dry_run=dry_run)
+            result = restore_records(parse_jsonl(io.BytesIO(item.data)), dry_run=dry_run, user=user)
             cache.clear()
             summary.count("imported", result.counts["article"])
             summary.warnings += [f"{item.path}: {w}" for w in result.warnings]

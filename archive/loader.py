@@ -17,7 +17,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -38,7 +38,20 @@ from archive.models import (
     domain_of,
 )
 from archive.sanitize import clean_html, html_to_text, paragraphs_to_html
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentRevision, CommentStatus, ThreadFollow
+from moderation.models import (
+    Flag,
+    FlagReason,
+    Hold,
+    HoldRule,
+    LogAction,
+    LogEntry,
+    ModerationSettings,
+    SiteRule,
+    StandingChange,
+    StandingKind,
+    UserNote,
+)
 
 OVERRIDE_FIELDS = ("source", "source_url", "url", "published", "author", "title", "kicker", "dek")
 _STRICT_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
@@ -561,6 +574,12 @@ def _insert_comments_by_depth(article: Article, rows: list[_NewComment]) -> None
 
 
 # --- restoring an export ----------------------------------------------------------------------
+#
+# One function per line type (RESTORERS), each turning a validated record into an unsaved row
+# with the export's primary key (or None when the row cannot be kept, with a warning). Rows of
+# one type are inserted in batches; the file lists parents before children, so every batch
+# refers only to rows already inserted. Users and the moderation settings are written at once,
+# since later lines look them up.
 
 
 @dataclass
@@ -569,28 +588,49 @@ class RestoreResult:
     warnings: list[str] = field(default_factory=list)
 
 
-RESTORED_MODELS = (Source, Author, Article, ArticleRevision, Provenance, Comment)
+# Must all be empty before a restore. Site rules and the moderation settings are not here: the
+# migrations create defaults, which a file's own rows replace. Users may exist (the admin
+# restoring the file): a user of the file with the same username is the same account.
+RESTORED_MODELS = (
+    Source,
+    Author,
+    Article,
+    ArticleRevision,
+    Provenance,
+    Comment,
+    CommentRevision,
+    ThreadFollow,
+    Hold,
+    Flag,
+    StandingChange,
+    UserNote,
+    LogEntry,
+)
 
 
 def archive_is_empty() -> bool:
     return not any(model.objects.exists() for model in RESTORED_MODELS)
 
 
-def restore_records(records: Iterable[dict], *, dry_run: bool = False) -> RestoreResult:
+def restore_records(records: Iterable[dict], *, dry_run: bool = False, user=None) -> RestoreResult:
     """Save the records of a JSON Lines export with their own primary keys, in one transaction.
 
     Only into an empty archive: the ids are the export's, and merging two sets of ids would
     silently mix unrelated rows. PostgreSQL sequences are moved past the restored ids.
+    Private account data (passwords, e-mail addresses, staff flags, groups) is restored only
+    for the command line (`user` None) or a superuser: anyone else who may import articles
+    restores the accounts as public profiles, so an upload cannot grant privileges.
     """
+    trusted = user is None or bool(getattr(user, "is_superuser", False))
     result: RestoreResult | None = None
     try:
         with transaction.atomic():
             if not archive_is_empty():
                 raise ParseError(
                     "a JSON Lines export can only be restored into an empty archive; this one "
-                    "already has sources, articles or comments"
+                    "already has sources, articles, comments or moderation history"
                 )
-            result = _restore(records)
+            result = _restore(records, trusted=trusted)
             _reset_sequences()
             if dry_run:
                 raise _DryRunRollback
@@ -600,24 +640,36 @@ def restore_records(records: Iterable[dict], *, dry_run: bool = False) -> Restor
     return result
 
 
-def _restore(records: Iterable[dict]) -> RestoreResult:
-    from django.contrib.auth import get_user_model
+@dataclass
+class _RestoreContext:
+    trusted: bool
+    warnings: list[str] = field(default_factory=list)
+    users: dict[str, int | None] = field(default_factory=dict)
+    replaced_rules: bool = False
 
-    users: dict[str, object] = {}
-    warnings: list[str] = []
+    def user_id(self, username: str | None) -> int | None:
+        from django.contrib.auth import get_user_model
 
-    def user_id(username: str | None) -> int | None:
         if username is None:
             return None
-        if username not in users:
+        if username not in self.users:
             found = get_user_model().objects.filter(username=username).first()
-            users[username] = found.pk if found else None
+            self.users[username] = found.pk if found else None
             if found is None:
-                warnings.append(f"user {username!r} does not exist here; saved without a user")
-        return users[username]
+                self.warnings.append(f"user {username!r} does not exist here; saved without a user")
+        return self.users[username]
 
-    counts = {kind: 0 for kind in ("source", "author", "article", "revision", "provenance")}
-    counts["comment"] = 0
+    def required_user_id(self, record: dict, name: str) -> int | None:
+        """A user the row cannot be without; None (and a warning) drops the row."""
+        found = self.user_id(record[name])
+        if found is None:
+            self.warnings.append(f"{record['type']} {record['id']} skipped: no user")
+        return found
+
+
+def _restore(records: Iterable[dict], *, trusted: bool = True) -> RestoreResult:
+    ctx = _RestoreContext(trusted=trusted)
+    counts = {kind: 0 for kind in RESTORERS}
     pending: list = []
     links: list = []
     through = Article.authors.through
@@ -631,20 +683,22 @@ def _restore(records: Iterable[dict]) -> RestoreResult:
             links.clear()
 
     for record in records:
-        row = _restored_row(record, user_id)
+        row = RESTORERS[record["type"]](record, ctx)
+        counts[record["type"]] += 1
+        if row is None:
+            continue
         if pending and type(pending[0]) is not type(row):
             flush()
         pending.append(row)
         if record["type"] == "article":
             links.extend(through(article_id=row.pk, author_id=a) for a in record["authors"])
-        counts[record["type"]] += 1
         if len(pending) >= 500:
             flush()
     flush()
     # Counts and last-comment dates are derived, so they are recomputed, not trusted.
     for article in Article.objects.filter(comments__isnull=False).distinct():
         article.refresh_comment_stats()
-    return RestoreResult(counts=counts, warnings=warnings)
+    return RestoreResult(counts=counts, warnings=ctx.warnings)
 
 
 def _published(value: str | None) -> tuple[date | None, str]:
@@ -653,87 +707,298 @@ def _published(value: str | None) -> tuple[date | None, str]:
     return parse_override_date(value)
 
 
-def _restored_row(record: dict, user_id) -> object:
-    from datetime import datetime as dt
+def _when(record: dict, name: str) -> datetime | None:
+    value = record.get(name)
+    return datetime.fromisoformat(value) if value else None
 
-    kind = record["type"]
+
+def _restore_user(record: dict, ctx: _RestoreContext) -> None:
+    """An account: the existing one of the same username is kept as it is; otherwise created
+    with the export's id (when free), a public profile, and its private data when the file
+    has it and the restorer may write it. Without a password hash it cannot log in until a
+    password is set (`changepassword`, or "Forgot your password?" once it has an address)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+
+    from accounts.models import Profile
+
+    User = get_user_model()
+    username = record["username"]
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        ctx.users[username] = existing.pk
+        ctx.warnings.append(f"user {username!r} already exists here; kept as it is")
+        return None
+    private = "password" in record
+    if private and not ctx.trusted:
+        ctx.warnings.append(
+            f"user {username!r}: private account data ignored (only a superuser or the "
+            "command line restores passwords, addresses and groups)"
+        )
+        private = False
+    account = User(
+        username=username,
+        date_joined=_when(record, "date_joined"),
+        is_active=record["is_active"],
+        password=record["password"] if private else make_password(None),
+    )
+    if not User.objects.filter(pk=record["id"]).exists():
+        account.pk = record["id"]
+    else:
+        ctx.warnings.append(f"user {username!r}: id {record['id']} is taken here; given a new id")
+    if private:
+        account.email = record["email"]
+        account.first_name = record["first_name"]
+        account.last_name = record["last_name"]
+        account.is_staff = record["is_staff"]
+        account.is_superuser = record["is_superuser"]
+        account.last_login = _when(record, "last_login")
+    account.save(force_insert=True)
+    profile = Profile(user=account, display_name=record["display_name"][:80])
+    profile.set_bio(record["bio"])
+    profile.email_notifications = bool(private and record["email_notifications"])
+    profile.save()
+    if private and record["groups"]:
+        groups = list(Group.objects.filter(name__in=record["groups"]))
+        account.groups.add(*groups)
+        for missing in sorted(set(record["groups"]) - {g.name for g in groups}):
+            ctx.warnings.append(f"user {username!r}: no group {missing!r} here; left out")
+    ctx.users[username] = account.pk
+    return None
+
+
+def _restore_site_rule(record: dict, ctx: _RestoreContext) -> SiteRule:
+    if not ctx.replaced_rules:
+        # The migration's default rules give way to the file's (nothing refers to them yet:
+        # the moderation log is empty, or the restore would have been refused).
+        SiteRule.objects.all().delete()
+        ctx.replaced_rules = True
+    return SiteRule(
+        pk=record["id"],
+        title=record["title"],
+        description=record["description"],
+        order=record["order"],
+    )
+
+
+def _restore_moderation_settings(record: dict, ctx: _RestoreContext) -> None:
+    ModerationSettings.objects.all().delete()
+    ModerationSettings.objects.create(
+        pk=record["id"],
+        banned_words=record["banned_words"],
+        suspect_words=record["suspect_words"],
+        new_account_approvals=record["new_account_approvals"],
+        max_links=record["max_links"],
+        repeat_window_minutes=record["repeat_window_minutes"],
+        updated=_when(record, "updated"),
+    )
+    return None
+
+
+def _restore_source(record: dict, ctx: _RestoreContext) -> Source:
+    return Source(
+        pk=record["id"],
+        name=record["name"],
+        slug=record["slug"],
+        homepage=record["homepage"],
+        description=record["description"],
+        created=_when(record, "created"),
+    )
+
+
+def _restore_author(record: dict, ctx: _RestoreContext) -> Author:
+    return Author(
+        pk=record["id"], name=record["name"], slug=record["slug"], created=_when(record, "created")
+    )
+
+
+def _restore_article(record: dict, ctx: _RestoreContext) -> Article:
     _check_choice(record, "comment_policy", CommentPolicy.values)
-    _check_choice(record, "status", CommentStatus.values)
+    published, precision = _published(record["published"])
+    article = Article(
+        pk=record["id"],
+        source_id=record["source"],
+        title=record["title"],
+        kicker=record["kicker"],
+        dek=record["dek"],
+        slug=record["slug"],
+        url=record["url"],
+        published=published,
+        published_precision=precision,
+        comment_policy=record["comment_policy"],
+        discussion_locked=record["discussion_locked"],
+        discussion_closes_at=_when(record, "discussion_closes_at"),
+        created=_when(record, "created"),
+    )
+    article.set_body(record["body"])
+    return article
+
+
+def _restore_revision(record: dict, ctx: _RestoreContext) -> ArticleRevision:
+    body_html = clean_html(record["body"])
+    body_text = html_to_text(body_html)
+    return ArticleRevision(
+        pk=record["id"],
+        article_id=record["article"],
+        title=record["title"],
+        body_html=body_html,
+        body_text=body_text,
+        content_hash=Article.hash_content(record["title"], body_text),
+        created=_when(record, "created"),
+        created_by_id=ctx.user_id(record["created_by"]),
+    )
+
+
+def _restore_provenance(record: dict, ctx: _RestoreContext) -> Provenance:
     _check_choice(record, "format", ImportFormat.values)
-    when = {
-        key: dt.fromisoformat(record[key]) if record.get(key) else None
-        for key in ("created", "discussion_closes_at", "imported_at")
-    }
-    if kind == "source":
-        return Source(
-            pk=record["id"],
-            name=record["name"],
-            slug=record["slug"],
-            homepage=record["homepage"],
-            description=record["description"],
-            created=when["created"],
-        )
-    if kind == "author":
-        return Author(
-            pk=record["id"], name=record["name"], slug=record["slug"], created=when["created"]
-        )
-    if kind == "article":
-        published, precision = _published(record["published"])
-        article = Article(
-            pk=record["id"],
-            source_id=record["source"],
-            title=record["title"],
-            kicker=record["kicker"],
-            dek=record["dek"],
-            slug=record["slug"],
-            url=record["url"],
-            published=published,
-            published_precision=precision,
-            comment_policy=record["comment_policy"],
-            discussion_locked=record["discussion_locked"],
-            discussion_closes_at=when["discussion_closes_at"],
-            created=when["created"],
-        )
-        article.set_body(record["body"])
-        return article
-    if kind == "revision":
-        body_html = clean_html(record["body"])
-        body_text = html_to_text(body_html)
-        return ArticleRevision(
-            pk=record["id"],
-            article_id=record["article"],
-            title=record["title"],
-            body_html=body_html,
-            body_text=body_text,
-            content_hash=Article.hash_content(record["title"], body_text),
-            created=when["created"],
-            created_by_id=user_id(record["created_by"]),
-        )
-    if kind == "provenance":
-        return Provenance(
-            pk=record["id"],
-            article_id=record["article"],
-            file_name=record["file_name"],
-            sha256=record["sha256"],
-            format=record["format"],
-            imported_at=when["imported_at"],
-            imported_by_id=user_id(record["imported_by"]),
-            outcome=record["outcome"],
-        )
+    return Provenance(
+        pk=record["id"],
+        article_id=record["article"],
+        file_name=record["file_name"],
+        sha256=record["sha256"],
+        format=record["format"],
+        imported_at=_when(record, "imported_at"),
+        imported_by_id=ctx.user_id(record["imported_by"]),
+        outcome=record["outcome"],
+    )
+
+
+def _restore_comment(record: dict, ctx: _RestoreContext) -> Comment:
+    _check_choice(record, "status", CommentStatus.values)
     return Comment(
         pk=record["id"],
         article_id=record["article"],
         parent_id=record["parent"],
         depth=record["depth"],
-        user_id=user_id(record["user"]),
+        user_id=ctx.user_id(record["user"]),
         archived_author_name=record["author_name"] or "",
         is_archived=record["archived"],
         body_source=record["body_source"],
         body_html=clean_html(record["body"]),
         status=record["status"],
-        created=when["created"],
+        created=_when(record, "created"),
         position=record["position"],
     )
+
+
+def _restore_comment_revision(record: dict, ctx: _RestoreContext) -> CommentRevision:
+    return CommentRevision(
+        pk=record["id"],
+        comment_id=record["comment"],
+        body_source=record["body_source"],
+        body_html=clean_html(record["body"]),
+        created=_when(record, "created"),
+        editor_id=ctx.user_id(record["editor"]),
+    )
+
+
+def _restore_follow(record: dict, ctx: _RestoreContext) -> ThreadFollow | None:
+    user_id = ctx.required_user_id(record, "user")
+    if user_id is None:
+        return None
+    return ThreadFollow(
+        pk=record["id"],
+        user_id=user_id,
+        article_id=record["article"],
+        created=_when(record, "created"),
+    )
+
+
+def _restore_hold(record: dict, ctx: _RestoreContext) -> Hold:
+    _check_choice(record, "rule", HoldRule.values)
+    return Hold(
+        pk=record["id"],
+        comment_id=record["comment"],
+        rule=record["rule"],
+        detail=record["detail"],
+        created=_when(record, "created"),
+        resolved=record["resolved"],
+    )
+
+
+def _restore_flag(record: dict, ctx: _RestoreContext) -> Flag | None:
+    _check_choice(record, "reason", FlagReason.values)
+    reader_id = ctx.required_user_id(record, "reader")
+    if reader_id is None:
+        return None
+    return Flag(
+        pk=record["id"],
+        comment_id=record["comment"],
+        reader_id=reader_id,
+        reason=record["reason"],
+        note=record["note"],
+        created=_when(record, "created"),
+        resolved=record["resolved"],
+    )
+
+
+def _restore_standing_change(record: dict, ctx: _RestoreContext) -> StandingChange | None:
+    _check_choice(record, "kind", StandingKind.values)
+    user_id = ctx.required_user_id(record, "user")
+    if user_id is None:
+        return None
+    return StandingChange(
+        pk=record["id"],
+        user_id=user_id,
+        kind=record["kind"],
+        until=_when(record, "until"),
+        reason=record["reason"],
+        moderator_id=ctx.user_id(record["moderator"]),
+        created=_when(record, "created"),
+    )
+
+
+def _restore_user_note(record: dict, ctx: _RestoreContext) -> UserNote | None:
+    user_id = ctx.required_user_id(record, "user")
+    if user_id is None:
+        return None
+    return UserNote(
+        pk=record["id"],
+        user_id=user_id,
+        author_id=ctx.user_id(record["author"]),
+        body=record["body"],
+        created=_when(record, "created"),
+    )
+
+
+def _restore_log_entry(record: dict, ctx: _RestoreContext) -> LogEntry:
+    # Inserted with its own id and time: the log's triggers refuse updates and deletes only.
+    _check_choice(record, "action", LogAction.values)
+    return LogEntry(
+        pk=record["id"],
+        actor_id=ctx.user_id(record["actor"]),
+        created=_when(record, "created"),
+        action=record["action"],
+        comment_id=record["comment"],
+        user_id=ctx.user_id(record["user"]),
+        article_id=record["article"],
+        rule_id=record["rule"],
+        rule_title=record["rule_title"],
+        reason=record["reason"],
+        before=record["before"],
+        after=record["after"],
+    )
+
+
+RESTORERS: dict[str, Callable[[dict, _RestoreContext], object | None]] = {
+    "user": _restore_user,
+    "site_rule": _restore_site_rule,
+    "moderation_settings": _restore_moderation_settings,
+    "source": _restore_source,
+    "author": _restore_author,
+    "article": _restore_article,
+    "revision": _restore_revision,
+    "provenance": _restore_provenance,
+    "comment": _restore_comment,
+    "comment_revision": _restore_comment_revision,
+    "follow": _restore_follow,
+    "hold": _restore_hold,
+    "flag": _restore_flag,
+    "standing_change": _restore_standing_change,
+    "user_note": _restore_user_note,
+    "log_entry": _restore_log_entry,
+}
 
 
 def _check_choice(record: dict, name: str, allowed: list[str]) -> None:
@@ -745,10 +1010,21 @@ def _check_choice(record: dict, name: str, allowed: list[str]) -> None:
 
 
 def _reset_sequences() -> None:
+    from django.contrib.auth import get_user_model
     from django.core.management.color import no_style
-    from django.db import connection
 
-    models = [*RESTORED_MODELS, Article.authors.through]
+    from accounts.models import Profile
+
+    User = get_user_model()
+    models = [
+        *RESTORED_MODELS,
+        Article.authors.through,
+        SiteRule,
+        ModerationSettings,
+        User,
+        User.groups.through,
+        Profile,
+    ]
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     if statements:
         with connection.cursor() as cursor:

@@ -12,8 +12,8 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,8 +107,12 @@ def post_comment(
         with transaction.atomic():
             comment.save()
             if status == CommentStatus.PUBLISHED:
+                # Greatest: a slower concurrent post that commits later must not move the
+                # date back (refresh_comment_stats' MAX(created) is the truth to match).
+                stamp = Value(now, output_field=DateTimeField())
                 Article.objects.filter(pk=article.pk).update(
-                    comment_count=F("comment_count") + 1, last_comment_at=now
+                    comment_count=F("comment_count") + 1,
+                    last_comment_at=Coalesce(Greatest(F("last_comment_at"), stamp), stamp),
                 )
             # Writing in a discussion follows it (one query; an existing follow is kept).
             ThreadFollow.objects.bulk_create(

@@ -253,3 +253,37 @@ def _run(*, quick: bool, log) -> dict:
             "post_big_vs_empty": target(post_big / post_empty, 1.3),
         },
     }
+
+
+@register("posting")
+def posting(*, quick: bool, log) -> dict:
+    """Concurrent posting through gunicorn: 50 readers × 20 comments, nothing lost."""
+    from comments import loadtest
+
+    posters, per_poster = (10, 5) if quick else (50, 20)
+    with loadtest.throwaway_database("posting_bench") as env:
+        result = loadtest.run(env, posters=posters, per_poster=per_poster, workers=4, log=log)
+    expected = result["expected"]
+    return {
+        "vendor": connection.vendor,
+        "posters": posters,
+        "per_poster": per_poster,
+        "workers": 4,
+        "comments_stored": result["stored"],
+        "errors": result["errors"],
+        "error_samples": result["error_samples"],
+        "seconds": result["seconds"],
+        "comments_per_s": result["comments_per_s"],
+        "replies": result["replies"],
+        "comment_count": result["comment_count"],
+        "published": result["published"],
+        "recount_changed": result["recount_changed"],
+        "bad_tree": result["bad_tree"],
+        "responses_match_rows": result["responses_match_rows"],
+        "targets": {
+            "stored": target(float(result["stored"]), expected, at_most=False)
+            | {"ok": result["stored"] == expected and result["total"] == expected},
+            "errors": target(float(result["errors"]), 0),
+            "counters_consistent": target(0.0 if loadtest.consistent(result) else 1.0, 0),
+        },
+    }

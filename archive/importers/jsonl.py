@@ -20,9 +20,27 @@ _INT = (int,)
 _OPT_INT = (int, type(None))
 _BOOL = (bool,)
 _LIST = (list,)
+_DICT = (dict,)
 
-# type -> field -> (allowed Python types, referenced type or None)
+# type -> field -> (allowed Python types, referenced type or None). Users are referred to by
+# username (they may already exist where the file is restored), everything else by id.
 SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str | None]]] = {
+    "user": {
+        "username": (_STR, None),
+        "display_name": (_STR, None),
+        "bio": (_STR, None),
+        "date_joined": (_STR, None),
+        "is_active": (_BOOL, None),
+    },
+    "site_rule": {"title": (_STR, None), "description": (_STR, None), "order": (_INT, None)},
+    "moderation_settings": {
+        "banned_words": (_STR, None),
+        "suspect_words": (_STR, None),
+        "new_account_approvals": (_INT, None),
+        "max_links": (_INT, None),
+        "repeat_window_minutes": (_INT, None),
+        "updated": (_STR, None),
+    },
     "source": {
         "name": (_STR, None),
         "slug": (_STR, None),
@@ -77,15 +95,88 @@ SCHEMA: dict[str, dict[str, tuple[tuple[type, ...], str | None]]] = {
         "depth": (_INT, None),
         "path": (_STR, None),
     },
+    "comment_revision": {
+        "comment": (_INT, "comment"),
+        "body_source": (_STR, None),
+        "body": (_STR, None),
+        "created": (_STR, None),
+        "editor": (_OPT_STR, None),
+    },
+    "follow": {"user": (_STR, None), "article": (_INT, "article"), "created": (_STR, None)},
+    "hold": {
+        "comment": (_INT, "comment"),
+        "rule": (_STR, None),
+        "detail": (_STR, None),
+        "created": (_STR, None),
+        "resolved": (_BOOL, None),
+    },
+    "flag": {
+        "comment": (_INT, "comment"),
+        "reader": (_STR, None),
+        "reason": (_STR, None),
+        "note": (_STR, None),
+        "created": (_STR, None),
+        "resolved": (_BOOL, None),
+    },
+    "standing_change": {
+        "user": (_STR, None),
+        "kind": (_STR, None),
+        "until": (_OPT_STR, None),
+        "reason": (_STR, None),
+        "moderator": (_OPT_STR, None),
+        "created": (_STR, None),
+    },
+    "user_note": {
+        "user": (_STR, None),
+        "author": (_OPT_STR, None),
+        "body": (_STR, None),
+        "created": (_STR, None),
+    },
+    "log_entry": {
+        "actor": (_OPT_STR, None),
+        "created": (_STR, None),
+        "action": (_STR, None),
+        "comment": (_OPT_INT, "comment"),
+        "user": (_OPT_STR, None),
+        "article": (_OPT_INT, "article"),
+        "rule": (_OPT_INT, "site_rule"),
+        "rule_title": (_STR, None),
+        "reason": (_STR, None),
+        "before": (_DICT, None),
+        "after": (_DICT, None),
+    },
 }
-_DATETIME_FIELDS = {"created", "discussion_closes_at", "imported_at"}
+# Fields a type may carry all together or not at all: a user's private account data, present
+# only in an export made with --include-private.
+OPTIONAL_GROUPS: dict[str, dict[str, tuple[tuple[type, ...], str | None]]] = {
+    "user": {
+        "email": (_STR, None),
+        "password": (_STR, None),
+        "first_name": (_STR, None),
+        "last_name": (_STR, None),
+        "is_staff": (_BOOL, None),
+        "is_superuser": (_BOOL, None),
+        "last_login": (_OPT_STR, None),
+        "groups": (_LIST, None),
+        "email_notifications": (_BOOL, None),
+    },
+}
+_DATETIME_FIELDS = {
+    "created",
+    "discussion_closes_at",
+    "imported_at",
+    "date_joined",
+    "updated",
+    "until",
+    "last_login",
+}
 _PUBLISHED = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 MAX_LINE_BYTES = 20 * 1024 * 1024
 
 
 def parse_jsonl(lines: Iterable[bytes | str]) -> Iterator[dict]:
     """Validated records of an export, in file order; ParseError names the bad line."""
-    seen: dict[str, set[int]] = {kind: set() for kind in SCHEMA}
+    seen: dict[str, set] = {kind: set() for kind in SCHEMA}
     comment_article: dict[int, int] = {}
     for number, raw in enumerate(lines, start=1):
         if len(raw) > MAX_LINE_BYTES:
@@ -105,7 +196,7 @@ def parse_jsonl(lines: Iterable[bytes | str]) -> Iterator[dict]:
         yield record
 
 
-def _validate(number: int, record, seen: dict[str, set[int]], comment_article: dict) -> None:
+def _validate(number: int, record, seen: dict[str, set], comment_article: dict) -> None:
     if not isinstance(record, dict):
         raise ParseError(f"line {number}: expected a JSON object")
     kind = record.get("type")
@@ -116,7 +207,11 @@ def _validate(number: int, record, seen: dict[str, set[int]], comment_article: d
         raise ParseError(f'line {number}: {kind} needs a positive integer "id"')
     if ident in seen[kind]:
         raise ParseError(f"line {number}: {kind} {ident} appears twice")
-    for name, (types, target) in SCHEMA[kind].items():
+    fields = dict(SCHEMA[kind])
+    optional = OPTIONAL_GROUPS.get(kind, {})
+    if any(name in record for name in optional):
+        fields |= optional  # one of them present: all of them are required
+    for name, (types, target) in fields.items():
         if name not in record:
             raise ParseError(f"line {number}: {kind} {ident} lacks the field {name!r}")
         value = record[name]
@@ -146,6 +241,14 @@ def _validate(number: int, record, seen: dict[str, set[int]], comment_article: d
                 f"line {number}: article {ident} has a bad 'published': "
                 f"{record['published']!r:.40} (expected YYYY-MM-DD, YYYY-MM or YYYY)"
             )
+    if kind == "user":
+        usernames = seen.setdefault("usernames", set())
+        if record["username"] in usernames:
+            raise ParseError(f"line {number}: user {record['username']!r:.80} appears twice")
+        usernames.add(record["username"])
+    if kind == "user" and "groups" in record:
+        if not all(isinstance(name, str) for name in record["groups"]):
+            raise ParseError(f"line {number}: user {ident} has a bad 'groups': expected names")
     if kind == "comment":
         parent = record["parent"]
         if parent is not None and comment_article[parent] != record["article"]:
