@@ -128,11 +128,20 @@ def _check_url(value: str, label: str) -> str:
         return ""
     if len(value) > 1000:
         raise ParseError(f"the {label} is longer than 1,000 characters")
+    if not _is_http_url(value):
+        raise ParseError(f"the {label} {value[:200]!r} is not an http(s) address")
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_http_url(value: str) -> bool:
+    # Cached: every document of a source repeats its homepage, and Django's URL pattern is
+    # one of the costlier steps of checking a document.
     try:
         _URL(value)
-    except ValidationError as exc:
-        raise ParseError(f"the {label} {value[:200]!r} is not an http(s) address") from exc
-    return value
+    except ValidationError:
+        return False
+    return True
 
 
 def _check_length(value: str, limit: int, label: str) -> str:
@@ -324,6 +333,7 @@ class ImportSession:
     def commit(self) -> None:
         """Commit the open batch; on failure it is rolled back, forgotten, and re-raised."""
         batch, self._batch = self._batch, None
+        self.documents = 0
         if batch is None:
             return
         try:
@@ -334,6 +344,7 @@ class ImportSession:
 
     def rollback(self) -> None:
         batch, self._batch = self._batch, None
+        self.documents = 0
         self.cache.clear()
         if batch is not None:
             batch.__exit__(_BatchRollback, _BatchRollback(), None)
