@@ -2,8 +2,8 @@
 
 Used by `manage.py import_articles` and the admin upload. Files are read, parsed and saved one
 at a time (a feed one entry at a time), so memory stays bounded by the largest file, whatever
-their number. Each document is saved in its own transaction; a failure is recorded with its
-path and reason and the others go on.
+their number. Each document is saved atomically (a savepoint in a short batch transaction, see
+loader.ImportSession); a failure is recorded with its path and reason and the others go on.
 
 Zip archives are read member by member, streaming with a size cap, after checking the whole
 directory first: too many members, too much uncompressed data, a member that expands more than

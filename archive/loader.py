@@ -1,9 +1,10 @@
-"""Save parsed documents: one document, one transaction.
+"""Save parsed documents: each document atomic on its own.
 
 The parsers (archive/importers/) turn bytes into ParsedDocument dataclasses without touching the
 database; this module maps them onto Source, Author, Article, ArticleRevision, Provenance and
 the archived Comment tree. Everything a document writes happens inside one `transaction.atomic`
-block, so a failure half-way leaves nothing of it behind.
+block (a savepoint when an ImportSession groups documents into batches), so a failure half-way
+leaves nothing of it behind.
 
 Identity: a document is the same article as an existing row when it has the same original
 address (URL), or, without a URL, the same source and title. Importing the same document again
@@ -487,24 +488,33 @@ def _link_authors(article: Article, authors: list[Author]) -> None:
 _SLUG_CANDIDATES = 8
 
 
+@functools.cache
+def _article_lookup_sql(vendor: str, by_url: bool, candidates: int) -> str:
+    table = connection.ops.quote_name(Article._meta.db_table)
+    if by_url:
+        # The partial unique index's own condition, written as it is in the index: SQLite
+        # only uses a partial index when the query repeats its WHERE clause term for term.
+        identity = "url = %s AND NOT (url = '')"
+    else:
+        identity = "source_id = %s AND title = %s AND url = ''"
+    return (
+        f"SELECT 1, id, '' FROM {table} WHERE {identity} UNION ALL "
+        f"SELECT 2, id, slug FROM {table} WHERE slug IN ({', '.join(['%s'] * candidates)})"
+    )
+
+
 def _find_article(fields: _Fields, source: Source, cache: LoadCache) -> tuple[Article | None, str]:
     """The article this document is (same URL, or without one the same source and title), and
-    else a free slug for it: one round trip for both, each half following a unique index."""
+    else a free slug for it: one round trip for both, each half following an index."""
     base = slug_base(fields.title)
     hint = (Article._meta.label, base)
     start = cache.slug_hints.get(hint, 1)
     candidates = [base if n == 1 else f"{base}-{n}" for n in range(start, start + _SLUG_CANDIDATES)]
-    quote = connection.ops.quote_name
-    table = quote(Article._meta.db_table)
     if fields.url:
-        # Repeating the partial unique index's condition lets SQLite use that index.
-        identity, params = "url = %s AND url <> ''", [fields.url]
+        params = [fields.url]
     else:
-        identity, params = "source_id = %s AND title = %s AND url = ''", [source.pk, fields.title]
-    sql = (
-        f"SELECT 1, id, '' FROM {table} WHERE {identity} UNION ALL "
-        f"SELECT 2, id, slug FROM {table} WHERE slug IN ({', '.join(['%s'] * len(candidates))})"
-    )
+        params = [source.pk, fields.title]
+    sql = _article_lookup_sql(connection.vendor, bool(fields.url), len(candidates))
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *candidates])
         rows = cursor.fetchall()
