@@ -2,8 +2,8 @@
 
 Used by `manage.py import_articles` and the admin upload. Files are read, parsed and saved one
 at a time (a feed one entry at a time), so memory stays bounded by the largest file, whatever
-their number. Each document is saved in its own transaction; a failure is recorded with its
-path and reason and the others go on.
+their number. Each document is saved atomically (a savepoint in a short batch transaction, see
+loader.ImportSession); a failure is recorded with its path and reason and the others go on.
 
 Zip archives are read member by member, streaming with a size cap, after checking the whole
 directory first: too many members, too much uncompressed data, a member that expands more than
@@ -32,7 +32,7 @@ from archive.importers.feed import parse_feed
 from archive.importers.html import parse_html
 from archive.importers.jsonl import parse_jsonl
 from archive.importers.text import parse_text
-from archive.loader import OVERRIDE_FIELDS, LoadCache, load_document, restore_records
+from archive.loader import OVERRIDE_FIELDS, ImportSession, load_document, restore_records
 from archive.models import BoilerplatePattern
 
 log = logging.getLogger(__name__)
@@ -378,40 +378,77 @@ def import_paths(
     limits = limits or Limits.from_settings()
     summary = ImportSummary()
     boilerplate = boilerplate_patterns()
-    cache = LoadCache()
     total = count_inputs(paths) if progress else 0
     items = inputs if inputs is not None else iter_inputs(paths, limits)
-    for done, item in enumerate(items, start=1):
-        if progress:
-            progress(done, max(total, done), item.path)
-        if isinstance(item, Failure):
-            summary.failures.append(item)
-            continue
-        _import_file(
-            item,
-            summary,
-            manifest,
-            source,
-            format,
-            dry_run,
-            user,
-            overrides,
-            boilerplate,
-            skip,
-            cache,
-        )
+    batch = _Batch(summary)
+    with ImportSession() as session:
+        for done, item in enumerate(items, start=1):
+            if progress:
+                progress(done, max(total, done), item.path)
+            if isinstance(item, Failure):
+                summary.failures.append(item)
+                continue
+            _import_file(
+                item,
+                summary,
+                manifest,
+                source,
+                format,
+                dry_run,
+                user,
+                overrides,
+                boilerplate,
+                skip,
+                session,
+                batch,
+            )
+            if session.batch_is_due:
+                batch.commit(session)
+        batch.commit(session)
     return summary
 
 
+class _Batch:
+    """The documents saved in the session's open batch: reported as saved only if it commits."""
+
+    def __init__(self, summary: ImportSummary) -> None:
+        self.summary = summary
+        self.reports: list[DocumentReport] = []
+
+    def commit(self, session: ImportSession) -> None:
+        reports, self.reports = self.reports, []
+        try:
+            session.commit()
+        except Exception as exc:
+            log.exception("committing %d imported documents failed", len(reports))
+            for report in reports:
+                self.summary.count(report.outcome, -1)
+                self.summary.documents.remove(report)
+                self.summary.failures.append(Failure(report.path, f"could not be saved: {exc}"))
+
+
 def _import_file(
-    item, summary, manifest, source, fmt, dry_run, user, overrides, boilerplate, skip, cache
+    item,
+    summary,
+    manifest,
+    source,
+    fmt,
+    dry_run,
+    user,
+    overrides,
+    boilerplate,
+    skip,
+    session,
+    batch,
 ):
     sha256 = hashlib.sha256(item.data).hexdigest()
     try:
         fmt = file_format(item, fmt)
         if fmt == "jsonl":
+            # A restore writes sources and authors of its own; it is committed on its own too.
+            batch.commit(session)
             result = restore_records(parse_jsonl(io.BytesIO(item.data)), dry_run=dry_run, user=user)
-            cache.clear()
+            session.cache.clear()
             summary.count("imported", result.counts["article"])
             summary.warnings += [f"{item.path}: {w}" for w in result.warnings]
             return
@@ -432,7 +469,7 @@ def _import_file(
                     user=user,
                     overrides=cells,
                     dry_run=dry_run,
-                    cache=cache,
+                    session=session,
                 )
             except ParseError as exc:
                 summary.failures.append(Failure(key, str(exc)))
@@ -441,10 +478,11 @@ def _import_file(
                 log.exception("importing %s failed", key)
                 summary.failures.append(Failure(key, f"could not be saved: {exc}"))
                 continue
+            report = DocumentReport(key, result.article.title, result.outcome, result.article.pk)
             summary.count(result.outcome)
-            summary.documents.append(
-                DocumentReport(key, result.article.title, result.outcome, result.article.pk)
-            )
+            summary.documents.append(report)
+            if not dry_run:
+                batch.reports.append(report)
             summary.warnings += [f"{key}: {w}" for w in result.warnings]
     except ParseError as exc:
         summary.failures.append(Failure(item.path, str(exc)))

@@ -6,7 +6,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Max, Min, Q, Value
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,14 +15,35 @@ from django.utils.text import slugify
 from .sanitize import clean_html, html_to_text, word_count
 
 
-def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200) -> str:
-    """A slug for `text` that no row of `model` uses yet ("name", "name-2", "name-3", …)."""
-    base = slugify(text, allow_unicode=False)[: max_length - 8].strip("-") or "untitled"
-    slug, n = base, 1
-    while model.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+def slug_base(text: str, *, max_length: int = 200) -> str:
+    return slugify(text, allow_unicode=False)[: max_length - 8].strip("-") or "untitled"
+
+
+def unique_slug(
+    model: type[models.Model], text: str, *, max_length: int = 200, hints: dict | None = None
+) -> str:
+    """A slug for `text` that no row of `model` uses yet ("name", "name-2", "name-3", …).
+
+    Candidates are checked a batch at a time through the unique index (one query for a new
+    title, a few for one shared by thousands of rows), never one query per taken slug.
+    `hints` ((model, base) -> next number to try), shared by an import run, starts the search
+    where the previous row of the same name ended; the database still decides what is free.
+    """
+    base = slug_base(text, max_length=max_length)
+    key = (model._meta.label, base)
+    start = hints.get(key, 1) if hints is not None else 1
+    size = 8
+    while True:
+        numbers = range(start, start + size)
+        candidates = [base if n == 1 else f"{base}-{n}" for n in numbers]
+        taken = set(model.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+        for n, slug in zip(numbers, candidates, strict=True):
+            if slug not in taken:
+                if hints is not None:
+                    hints[key] = n + 1
+                return slug
+        start += size
+        size = min(size * 2, 1024)
 
 
 class SourceQuerySet(models.QuerySet):
@@ -33,16 +55,22 @@ class SourceQuerySet(models.QuerySet):
         )
 
     def matching(self, name: str = "", homepage: str = "") -> Source | None:
-        """The source with this name, or failing that one on the same domain."""
-        if name:
-            found = self.filter(name__iexact=name.strip()).first()
+        """The source with this name (any case), or failing that one on the same domain.
+
+        Both lookups follow an index (UPPER(name), domain), whatever the number of sources.
+        """
+        if name.strip():
+            found = (
+                self.alias(name_upper=Upper("name"))
+                .filter(name_upper=Upper(Value(name.strip(), output_field=models.CharField())))
+                .order_by("pk")
+                .first()
+            )
             if found:
                 return found
         domain = domain_of(homepage)
         if domain:
-            for source in self.exclude(homepage=""):
-                if source.domain == domain:
-                    return source
+            return self.filter(domain=domain).order_by("name", "pk").first()
         return None
 
 
@@ -55,6 +83,9 @@ class Source(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     homepage = models.URLField(max_length=500, blank=True)
+    # The homepage's host without "www.", kept by save() so that the importer finds a source
+    # by domain through an index instead of parsing every homepage.
+    domain = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
     description = models.TextField(blank=True)
     created = models.DateTimeField(default=timezone.now)
 
@@ -62,6 +93,7 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(Upper("name"), name="source_name_upper_idx")]
 
     def __str__(self) -> str:
         return self.name
@@ -69,18 +101,18 @@ class Source(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Source, self.name)
+        self.domain = domain_of(self.homepage)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "homepage" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "domain"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("archive:source", args=[self.slug])
 
-    @property
-    def domain(self) -> str:
-        return domain_of(self.homepage)
-
 
 class Author(models.Model):
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, db_index=True)  # the importer matches by name
     slug = models.SlugField(max_length=200, unique=True)
     created = models.DateTimeField(default=timezone.now)
 

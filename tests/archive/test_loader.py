@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 
 from archive.importers.base import ParsedComment, ParsedDocument, ParseError
-from archive.loader import load_document
+from archive.loader import ImportSession, load_document
 from archive.models import Article, ArticleRevision, Author, Provenance, Source
 from comments.models import Comment
 
@@ -189,23 +189,27 @@ def test_comment_ids_continue_after_deleted_ones():
     assert min(Comment.objects.values_list("id", flat=True)) > highest
 
 
-def test_a_shared_cache_forgets_rows_of_a_failed_document():
-    from archive.loader import LoadCache
-
-    cache = LoadCache()
-    with mock.patch("archive.loader._insert_comments", side_effect=RuntimeError):
-        with pytest.raises(RuntimeError):
-            load(document(), cache=cache)
-    result = load(document(), cache=cache)
+def test_a_session_forgets_rows_of_a_failed_document():
+    with ImportSession() as session:
+        with mock.patch("archive.loader._insert_comments", side_effect=RuntimeError):
+            with pytest.raises(RuntimeError):
+                load(document(), session=session)
+        # The failed document's source and author were rolled back with it; handing out the
+        # cached rows would point the next article at ids that do not exist.
+        assert not Source.objects.exists() and not Author.objects.exists()
+        result = load(document(), session=session)
     assert result.outcome == "imported" and result.article.source.name == "The Courier"
-    assert Source.objects.count() == 1
+    assert Source.objects.get().pk == result.article.source_id
+    assert Author.objects.get().pk == result.article.authors.get().pk
 
 
-def test_a_shared_cache_reuses_sources_and_authors(django_assert_max_num_queries):
-    from archive.loader import LoadCache
-
-    cache = LoadCache()
-    load(document(url="https://courier.example.org/1"), cache=cache)
-    with django_assert_max_num_queries(14):
-        load(document(url="https://courier.example.org/2", title="Other"), cache=cache)
+def test_a_session_reuses_sources_and_authors(django_assert_max_num_queries):
+    with ImportSession() as session:
+        load(document(url="https://courier.example.org/1"), session=session)
+        # Savepoint, article lookup with free slugs, article, author link, comment ids,
+        # comments, provenance, release; nothing looks up the source or the author again.
+        with django_assert_max_num_queries(8) as queries:
+            load(document(url="https://courier.example.org/2", title="Other"), session=session)
+    looked_up = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in looked_up if "archive_source" in sql or '"archive_author"' in sql]
     assert Source.objects.count() == 1 and Author.objects.count() == 1
