@@ -5,6 +5,7 @@ import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, Max, Min, Q, Value
 from django.db.models.functions import Upper
@@ -17,6 +18,11 @@ from .sanitize import clean_html, html_to_text, word_count
 
 def slug_base(text: str, *, max_length: int = 200) -> str:
     return slugify(text, allow_unicode=False)[: max_length - 8].strip("-") or "untitled"
+
+
+# Addresses become links on our pages: only the web's own schemes (URLField alone also takes
+# ftp and ftps, and code that skips form validation could store anything).
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 def unique_slug(
@@ -82,7 +88,7 @@ def domain_of(url: str) -> str:
 class Source(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    homepage = models.URLField(max_length=500, blank=True)
+    homepage = models.URLField(max_length=500, blank=True, validators=[WEB_ADDRESS])
     # The homepage's host without "www.", kept by save() so that the importer finds a source
     # by domain through an index instead of parsing every homepage.
     domain = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
@@ -176,7 +182,7 @@ class Article(models.Model):
     kicker = models.CharField(max_length=200, blank=True)
     dek = models.CharField(max_length=1000, blank=True)
     slug = models.SlugField(max_length=255, unique=True)
-    url = models.URLField("original address", max_length=1000, blank=True)
+    url = models.URLField("original address", max_length=1000, blank=True, validators=[WEB_ADDRESS])
     published = models.DateField(null=True, blank=True)
     published_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY

@@ -61,3 +61,13 @@ def test_source_stats(make_source, make_article):
     assert stats.article_count == 2
     assert stats.first_published == datetime.date(2001, 1, 1)
     assert stats.last_published == datetime.date(2010, 5, 5)
+
+
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "ftp://example.org/", "data:,x"])
+def test_addresses_must_be_web_addresses(make_source, address):
+    from django.core.exceptions import ValidationError
+
+    source = make_source(homepage="")
+    source.homepage = address
+    with pytest.raises(ValidationError):
+        source.full_clean()
