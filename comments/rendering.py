@@ -177,8 +177,9 @@ class ModerationControls:
                 }
             )
             inner = rendered.strip()
-            empty = not inner.removeprefix('<div class="comment-mod">').removesuffix("</div>")
-            html = self._variants[key] = "" if empty or not inner[26:-6].strip() else inner
+            # Nothing to offer (a reader's own comment, a placeholder): no empty <div> either.
+            body = inner.removeprefix('<div class="comment-mod">').removesuffix("</div>")
+            html = self._variants[key] = inner if body.strip() else ""
         return html.replace(_PLACEHOLDER_STR, str(pk)) if html else ""
 
 
