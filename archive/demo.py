@@ -66,3 +66,55 @@ def load_demo_content() -> dict[str, int]:
         "updated": summary.updated,
         "unchanged": summary.unchanged,
     }
+
+
+DEMO_DISCUSSION_FILE = "01-ferry-returns-mill-quay.txt"
+DEMO_COMMENTS = {
+    "reader-1": (
+        "I took the first crossing this morning. The new timetable finally lines up with the "
+        "7:40 train, which is what most of us on the quay asked for at the consultation."
+    ),
+    "moderator-1": (
+        "Thanks for the first-hand report. For everyone joining: please keep replies on the "
+        "ferry service itself; the [moderation log](/moderation/log/) lists every removal "
+        "with its reason."
+    ),
+    "reader-2": (
+        "Does anyone know whether the winter timetable keeps the late sailing? The notice at "
+        "the terminal only covers the summer months."
+    ),
+}
+
+
+def ensure_demo_discussion() -> dict[str, str]:
+    """A few site comments under the first demo article, written through the same actions
+    the site uses, so a newcomer sees every feature: the reader's first comment was held
+    (new account) and approved, the moderator replied and featured it, and the reader's
+    second comment waits in the queue with its hold reason. Idempotency keys make a second
+    run find the same comments and change nothing. Returns {key: status}."""
+    from comments.actions import post_comment
+    from comments.models import CommentStatus
+    from moderation import actions
+
+    from .models import Article
+
+    article = Article.objects.filter(provenance__file_name=DEMO_DISCUSSION_FILE).first()
+    if article is None:
+        return {}
+    User = get_user_model()
+    reader = User.objects.get(username="reader")
+    moderator = User.objects.get(username="moderator")
+
+    first = post_comment(
+        reader, article, DEMO_COMMENTS["reader-1"], idempotency_key="demo-reader-1"
+    )
+    if first.status == CommentStatus.PENDING:
+        actions.approve_comment(moderator, first, reason="A first comment, on topic.")
+        first.refresh_from_db()
+    reply = post_comment(
+        moderator, article, DEMO_COMMENTS["moderator-1"], first, idempotency_key="demo-mod-1"
+    )
+    if not first.is_featured:
+        actions.feature_comment(moderator, first, reason="A useful first-hand report.")
+    held = post_comment(reader, article, DEMO_COMMENTS["reader-2"], idempotency_key="demo-reader-2")
+    return {"reader-1": first.status, "moderator-1": reply.status, "reader-2": held.status}

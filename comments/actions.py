@@ -120,6 +120,9 @@ def post_comment(
             )
             if status == CommentStatus.PUBLISHED:
                 notify_about_published_comment(comment)
+            else:
+                # The queue shows why it was held (the rules and their details).
+                rules.record_screening(comment, screening)
     except IntegrityError:
         # Two submissions with the same key raced: the other one won; return it.
         if key:

@@ -13,15 +13,20 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from archive.models import Article
+from archive.sanitize import html_to_text
 from config.errors import UserFacingBadRequest
+from moderation.models import StandingChange, StandingKind
+from moderation.queue import flagged_ids, removal_entries
+from moderation.standing import posting_block_for
 
 from .forms import CommentForm
-from .models import Comment, ThreadFollow, ThreadVisit
-from .rendering import PLACEHOLDERS, RowRenderer, Viewer
+from .models import UNKNOWN_COMMENTER, Comment, CommentStatus, ThreadFollow, ThreadVisit
+from .rendering import PLACEHOLDERS, ModerationControls, RowRenderer, Viewer
 from .tree import (
     DEFAULT_SORT,
     MAX_DEPTH,
@@ -62,6 +67,13 @@ def with_reader_state(articles: QuerySet, user) -> QuerySet:
         reader_follows=Exists(ThreadFollow.objects.filter(user=user, article=OuterRef("pk"))),
         # Whether the reader holds comments.moderate, directly or through a group: read
         # here instead of by has_perm(), which costs two queries of its own.
+        # Whether the reader was ever suspended or banned: only then is their standing
+        # read (posting_block_for), so good readers pay no query for it.
+        reader_restricted=Exists(
+            StandingChange.objects.filter(
+                user=user, kind__in=[StandingKind.SUSPEND, StandingKind.BAN]
+            )
+        ),
         reader_moderates=Exists(
             Permission.objects.filter(
                 codename="moderate", content_type__app_label="comments"
@@ -124,6 +136,7 @@ class Discussion:
     following: bool = False
     root: Node | None = None
     ancestors: list[SafeString] = field(default_factory=list)
+    featured: list[Featured] = field(default_factory=list)
 
     sorts = SORTS
 
@@ -153,6 +166,64 @@ class Discussion:
         return self.page + 1
 
 
+@dataclass(frozen=True)
+class Featured:
+    """A comment moderators featured, for the block at the top of the discussion."""
+
+    pk: int
+    author: str
+    excerpt: str
+    url: str
+
+
+FEATURED_EXCERPT = 160
+
+
+def featured_comments(tree, shown_ids: set[int], permalink: str) -> list[Featured]:
+    """The thread's featured (published) comments in thread order, linked to their row when
+    it is on this page, else to their own page. Plain text: the template escapes it."""
+    featured = []
+    for node in sorted(tree.by_id.values(), key=lambda n: (n.when, n.id)):
+        if not node.is_featured or node.status != CommentStatus.PUBLISHED:
+            continue
+        text = " ".join(html_to_text(node.body_html).split())
+        if len(text) > FEATURED_EXCERPT:
+            text = text[: FEATURED_EXCERPT - 1].rstrip() + "…"
+        if node.is_archived or node.username is None:
+            author = node.archived_author_name or UNKNOWN_COMMENTER
+        else:
+            author = node.display_name or node.username
+        url = f"#c{node.id}" if node.id in shown_ids else permalink.replace("0", str(node.id))
+        featured.append(Featured(node.id, author, text, url))
+    return featured
+
+
+def posting_block(article: Article, user) -> str | None:
+    """Why this reader may not post (suspended or banned, with the end date), or None. Costs
+    a query only for readers who were ever restricted (known from `with_reader_state`)."""
+    if not user.is_authenticated:
+        return None
+    if getattr(article, "reader_restricted", True) is False:
+        return None
+    return posting_block_for(user)
+
+
+def moderation_controls(request, nodes: list[Node], *, is_moderator: bool, next_url: str = ""):
+    """The per-page facts the rows' moderation bits need, one query each at most: which
+    comments this reader reported, and the log entry behind each removed comment."""
+    ids = [node.id for node in nodes]
+    user = request.user
+    flagged = flagged_ids(user, ids) if user.is_authenticated and not is_moderator else set()
+    removed = [node.id for node in nodes if node.status == CommentStatus.REMOVED]
+    removals = {}
+    if removed:
+        log_url = reverse("moderation:log_entry", args=[0]).replace("0", "{}")
+        removals = {pk: log_url.format(e.pk) for pk, e in removal_entries(removed).items()}
+    return ModerationControls(
+        request, is_moderator=is_moderator, flagged=flagged, removals=removals, next_url=next_url
+    )
+
+
 def thread_nodes(article: Article, user, is_moderator: bool | None = None) -> list[Node]:
     comments = Comment.objects.in_thread(article).visible_to(user, is_moderator=is_moderator)
     return fetch_nodes(comments)
@@ -171,8 +242,12 @@ def discussion_context(request, article: Article) -> dict:
     show_all = request.GET.get("all") == "1"
     page_number = parse_page(request.GET.get("page"))
     is_moderator = reader_moderates(article, request.user)
+    request.agora_moderates = is_moderator  # the header's link reuses it (no perm queries)
+    block = posting_block(article, request.user)
     seen_at = getattr(article, "reader_seen_at", None)
-    viewer = Viewer.for_request(request, article, seen_at=seen_at, is_moderator=is_moderator)
+    viewer = Viewer.for_request(
+        request, article, seen_at=seen_at, is_moderator=is_moderator, blocked=bool(block)
+    )
     with paused_gc():
         tree = build_tree(thread_nodes(article, request.user, is_moderator), sort)
         try:
@@ -182,7 +257,11 @@ def discussion_context(request, article: Article) -> dict:
         except ValueError as error:
             raise Http404(str(error)) from None
         nodes = flatten(tops, None if show_all else MAX_DEPTH)
-        rows = RowRenderer(viewer).rows(nodes)
+        controls = moderation_controls(request, nodes, is_moderator=is_moderator)
+        rows = RowRenderer(viewer, controls).rows(nodes)
+        featured = featured_comments(
+            tree, {node.id for node in nodes}, reverse("comments:permalink", args=[0])
+        )
     discussion = Discussion(
         article=article,
         rows=rows,
@@ -193,10 +272,11 @@ def discussion_context(request, article: Article) -> dict:
         page=page_number,
         num_pages=num_pages,
         following=bool(getattr(article, "reader_follows", False)),
+        featured=featured,
     )
     if request.user.is_authenticated:
         record_visit(request.user, article, seen_before=seen_at is not None)
-    return {"discussion": discussion, "comment_form": new_form()}
+    return {"discussion": discussion, "comment_form": new_form(), "posting_block": block}
 
 
 def subtree_context(request, comment: Comment, *, with_ancestors: bool) -> dict:
@@ -204,17 +284,25 @@ def subtree_context(request, comment: Comment, *, with_ancestors: bool) -> dict:
     permalink page its ancestors, for context."""
     article = comment.article
     sort = parse_sort(request.GET.get("sort"))
-    renderer = RowRenderer(Viewer.for_request(request, article))
+    is_moderator = reader_moderates(article, request.user)
+    request.agora_moderates = is_moderator
+    viewer = Viewer.for_request(
+        request,
+        article,
+        is_moderator=is_moderator,
+        blocked=bool(posting_block(article, request.user)),
+    )
     with paused_gc():
-        tree = build_tree(thread_nodes(article, request.user), sort)
+        tree = build_tree(thread_nodes(article, request.user, is_moderator), sort)
         root = tree.by_id.get(comment.pk)
         if root is None:  # its parent is hidden from this reader
             raise Http404("No comment here.")
         nodes = flatten([root], MAX_DEPTH)
+        above = tree.ancestors(root) if with_ancestors else []
+        controls = moderation_controls(request, above + nodes, is_moderator=is_moderator)
+        renderer = RowRenderer(viewer, controls)
         rows = renderer.rows(nodes)
-    ancestors = []
-    if with_ancestors:
-        ancestors = [renderer.row(node, with_structure=False) for node in tree.ancestors(root)]
+    ancestors = [renderer.row(node, with_structure=False) for node in above]
     discussion = Discussion(
         article=article,
         rows=rows,

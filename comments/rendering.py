@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -45,7 +45,9 @@ class Viewer:
     tz: datetime.tzinfo = datetime.UTC
 
     @classmethod
-    def for_request(cls, request, article, *, seen_at=None, is_moderator=None) -> Viewer:
+    def for_request(
+        cls, request, article, *, seen_at=None, is_moderator=None, blocked: bool = False
+    ) -> Viewer:
         user = request.user
         signed_in = user.is_authenticated
         if is_moderator is None:
@@ -53,7 +55,7 @@ class Viewer:
         return cls(
             user_id=user.pk if signed_in else None,
             is_moderator=is_moderator,
-            can_post=article.discussion_is_open,
+            can_post=article.discussion_is_open and not blocked,
             seen_at=seen_at,
             reply_url=reverse("comments:post", args=[article.slug]),
             now=timezone.now(),
@@ -106,23 +108,103 @@ def time_html(value: datetime.datetime, now: datetime.datetime, tz=None) -> str:
 
 
 def _split_pattern(name: str) -> tuple[str, str]:
-    before, _, after = _url_pattern(name).partition("{}")
+    try:
+        before, _, after = _url_pattern(name).partition("{}")
+    except NoReverseMatch:  # a URLconf without that app (some tests)
+        return "", ""
     return before, after
 
 
 _PUBLISHED = str(CommentStatus.PUBLISHED)
 _PENDING = str(CommentStatus.PENDING)
 _SPAM = str(CommentStatus.SPAM)
+_REMOVED = str(CommentStatus.REMOVED)
 _PLACEHOLDERS = {str(key): value for key, value in PLACEHOLDERS.items()}
 _PLURAL = ("replies", "reply")
+
+
+class ModerationControls:
+    """The moderation partial (`moderation/_comment_actions.html`: a reader's Report link, a
+    moderator's quick actions) for thread rows, without a template render per row: the
+    partial depends on a few facts of a row (status, featured, replies locked, the viewer's
+    own, reported by the viewer), so each combination is rendered once a page with a stand-in
+    id, and rows substitute their own. `flagged` and `removals` come from one query each."""
+
+    def __init__(
+        self,
+        request,
+        *,
+        is_moderator: bool,
+        flagged: set[int] | frozenset = frozenset(),
+        removals: dict[int, str] | None = None,
+        next_url: str = "",
+    ) -> None:
+        from django.middleware.csrf import get_token
+        from django.template.loader import get_template
+
+        self.template = get_template("moderation/_comment_actions.html")
+        self.is_moderator = is_moderator
+        self.flagged = flagged
+        self.removals = removals or {}
+        self.user = request.user
+        self.context = {
+            "user": request.user,
+            "request": request,
+            "perms": {"comments": {"moderate": is_moderator}},
+            "csrf_token": get_token(request) if request.user.is_authenticated else "",
+            "next": f"{next_url or request.get_full_path()}#c{_PLACEHOLDER_PK}",
+        }
+        self._variants: dict[tuple, str] = {}
+
+    def html(self, node: Node) -> str:
+        pk = node.id
+        if not self.user.is_authenticated:
+            return ""
+        flagged = pk in self.flagged
+        if self.is_moderator:
+            key = (node.status, node.is_featured, node.replies_locked)
+        else:
+            # What a reader's partial depends on: whose comment it is, not which.
+            key = (node.status, node.user_id == self.user.pk, flagged)
+        html = self._variants.get(key)
+        if html is None:
+            stand_in = _StandIn(_PLACEHOLDER_PK, node)
+            rendered = self.template.render(
+                {
+                    **self.context,
+                    "comment": stand_in,
+                    "flagged_ids": {_PLACEHOLDER_PK} if flagged else set(),
+                }
+            )
+            inner = rendered.strip()
+            # Nothing to offer (a reader's own comment, a placeholder): no empty <div> either.
+            body = inner.removeprefix('<div class="comment-mod">').removesuffix("</div>")
+            html = self._variants[key] = inner if body.strip() else ""
+        return html.replace(_PLACEHOLDER_STR, str(pk)) if html else ""
+
+
+_PLACEHOLDER_STR = str(_PLACEHOLDER_PK)
+
+
+class _StandIn:
+    """What the partial reads of a comment, with a stand-in id."""
+
+    def __init__(self, pk: int, node: Node) -> None:
+        self.pk = self.id = pk
+        self.status = node.status
+        self.is_featured = node.is_featured
+        self.replies_locked = node.replies_locked
+        self.user_id = node.user_id
 
 
 class RowRenderer:
     """Turns nodes into row HTML for one viewer; URL patterns are reversed once, and each
     author's markup is built once per page."""
 
-    def __init__(self, viewer: Viewer) -> None:
+    def __init__(self, viewer: Viewer, controls: ModerationControls | None = None) -> None:
         self.viewer = viewer
+        self.controls = controls
+        self.revisions = _split_pattern("moderation:revisions")
         self.permalink = _split_pattern("comments:permalink")
         self.edit = _split_pattern("comments:edit")
         self.delete = _split_pattern("comments:delete")
@@ -135,7 +217,7 @@ class RowRenderer:
         self._days: dict[int, str] = {}
 
     def author_html(self, node: Node) -> str:
-        key = (node.is_archived, node.username, node.archived_author_name)
+        key = (node.is_archived, node.username, node.archived_author_name, node.display_name)
         html = self._authors.get(key)
         if html is None:
             html = self._authors[key] = self._author_html(node)
@@ -151,7 +233,7 @@ class RowRenderer:
         if node.username is None:
             name = escape(node.archived_author_name) if node.archived_author_name else ""
             return f'<span class="comment__author">{name or "a former member"}</span>'
-        name = escape(node.username)
+        name = escape(node.display_name or node.username)
         if self.profile:
             href = escape(self.profile.replace("USERNAME-PLACEHOLDER", quote(node.username)))
             return f'<a class="comment__author" href="{href}">{name}</a>'
@@ -192,10 +274,22 @@ class RowRenderer:
         placeholder = _PLACEHOLDERS.get(status)
         classes = "comment comment--archived" if node.is_archived else "comment"
         badges = ""
+        controls = self.controls
         if placeholder:
             classes += " comment--placeholder"
             head = '<span class="comment__author comment__author--gone">—</span>'
+            entry_url = controls.removals.get(pk) if controls is not None else None
+            if entry_url:
+                # Why it was removed: the public log entry (its rule and reason).
+                placeholder = (
+                    f'<a href="{entry_url}" title="Why: the moderation log">{placeholder}</a>'
+                )
             body = f'<p class="comment__placeholder">{placeholder}</p>'
+            if status == _REMOVED and v.is_moderator:
+                body += (
+                    '<div class="comment__removed-text"><p class="meta">Removed text, shown '
+                    f"to moderators:</p>{node.body_html}</div>"
+                )
         else:
             head = self.author_html(node)
             body = node.body_html
@@ -205,6 +299,9 @@ class RowRenderer:
             elif status == _SPAM:
                 classes += " comment--spam"
                 badges = ' <span class="badge badge--spam">spam</span>'
+        if node.is_featured and status == _PUBLISHED:
+            classes += " comment--featured"
+            badges += ' <span class="badge badge--featured">featured</span>'
         created = node.created
         if (
             v.seen_at is not None
@@ -218,8 +315,15 @@ class RowRenderer:
         permalink = f"{self.permalink[0]}{pk}{self.permalink[1]}"
         when = self.time(created) if created is not None else "date unknown"
         edited = ""
-        if node.edited and not placeholder:
-            edited = f' <span class="comment__edited">edited {self.time(node.edited)}</span>'
+        if node.edited and (not placeholder or v.is_moderator):
+            if v.is_moderator and self.revisions[0]:
+                # Moderators compare the versions (moderation's diff of CommentRevision).
+                edited = (
+                    f' <a class="comment__edited" href="{self.revisions[0]}{pk}'
+                    f'{self.revisions[1]}">edited {self.time(node.edited)}</a>'
+                )
+            else:
+                edited = f' <span class="comment__edited">edited {self.time(node.edited)}</span>'
         if v.can_post and status == _PUBLISHED and not node.replies_locked:
             actions = (
                 f'<a class="comment__reply" href="{v.reply_url}?parent={pk}#comment-form"'
@@ -240,13 +344,14 @@ class RowRenderer:
                 actions += f' · <a href="{self.history[0]}{pk}{self.history[1]}">History</a>'
         elif node.edited and v.is_moderator and node.user_id is not None:
             actions += f' · <a href="{self.history[0]}{pk}{self.history[1]}">History</a>'
+        mod = controls.html(node) if controls is not None else ""
         html = (
             f'<li class="{classes}" id="c{pk}" data-depth="{node.level}">'
             '<article class="comment__box">'
             f'<p class="comment__meta">{head}{badges} <a class="comment__time" '
             f'href="{permalink}">{when}</a>{edited}</p>'
             f'<div class="comment__body">{body}</div>'
-            f'<p class="comment__actions">{actions}</p></article>'
+            f'<p class="comment__actions">{actions}</p>{mod}</article>'
         )
         if not with_structure:
             return SafeString(html + "</li>")

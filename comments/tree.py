@@ -32,6 +32,8 @@ COLUMNS = (
     "edited",
     "position",
     "replies_locked",
+    "is_featured",
+    "user__profile__display_name",
 )
 
 SORTS = {"oldest": "Oldest first", "newest": "Newest first", "replies": "Most replies"}
@@ -59,6 +61,8 @@ class Node:
         "edited",
         "position",
         "replies_locked",
+        "is_featured",
+        "display_name",
         "children",
         "descendants",
         "level",
@@ -69,6 +73,8 @@ class Node:
     )
 
     def __init__(self, *values) -> None:
+        if len(values) < len(COLUMNS):  # is_featured and display_name are optional
+            values = (*values, False, None)[: len(COLUMNS)]
         (
             self.id,
             self.parent_id,
@@ -83,6 +89,8 @@ class Node:
             self.edited,
             self.position,
             self.replies_locked,
+            self.is_featured,
+            self.display_name,
         ) = values
         self.children: list[Node] = []
         self.descendants = 0
@@ -111,7 +119,16 @@ class Node:
             comment.edited,
             comment.position,
             comment.replies_locked,
+            comment.is_featured,
+            _display_name(comment),
         )
+
+
+def _display_name(comment: Comment) -> str | None:
+    if not comment.user_id:
+        return None
+    profile = getattr(comment.user, "profile", None)  # accounts made without one: none yet
+    return profile.display_name if profile is not None else None
 
 
 def fetch_nodes(comments: QuerySet) -> list[Node]:

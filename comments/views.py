@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from archive.models import Article
 from archive.pagination import paginate
 from config.ratelimit import ratelimit
+from moderation.standing import posting_block_for
 
 from . import actions
 from .discussion import new_form, subtree_context
@@ -137,6 +138,7 @@ def _post_page(
             "form": form,
             "preview": preview,
             "message": message,
+            "posting_block": posting_block_for(request.user),
         },
         status=status,
     )

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
                 "comments.context_processors.notifications",
+                "moderation.context_processors.moderation",
             ],
         },
     },

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from archive.models import Article, CommentPolicy
+from comments.actions import notify_about_published_comment
 from comments.models import Comment, CommentStatus
 
 from .models import (
@@ -98,7 +99,7 @@ def _set_status(
         comment.save(update_fields=["status"])
         _resolve_reports(comment)
         comment.article.refresh_comment_stats()
-        return _log(
+        entry = _log(
             moderator,
             action,
             comment=comment,
@@ -108,6 +109,12 @@ def _set_status(
             before=before,
             after={"status": status},
         )
+        if status == CommentStatus.PUBLISHED and before["status"] != status:
+            # A held (or wrongly removed) comment appears only now: tell the parent's author
+            # and the discussion's followers, as posting does. Notices are unique per reader
+            # and comment, so one told before is not told twice.
+            notify_about_published_comment(comment)
+        return entry
 
 
 def approve_comment(moderator, comment: Comment, *, reason: str = "") -> LogEntry:

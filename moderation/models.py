@@ -206,7 +206,7 @@ class LogEntryQuerySet(models.QuerySet):
         raise TypeError("The moderation log is append-only.")
 
     def for_listing(self) -> LogEntryQuerySet:
-        return self.select_related("actor", "article", "user", "comment__article")
+        return self.select_related("actor__profile", "article", "user__profile", "comment__article")
 
 
 class LogEntry(models.Model):

@@ -34,7 +34,9 @@ def filter_text(queryset: QuerySet, q: str, viewer) -> QuerySet:
 
 
 def queue(tab: str) -> QuerySet:
-    comments = Comment.objects.select_related("article", "user", "parent__user").prefetch_related(
+    comments = Comment.objects.select_related(
+        "article", "user__profile", "parent__user"
+    ).prefetch_related(
         Prefetch("flags", queryset=Flag.objects.filter(resolved=False).select_related("reader")),
         Prefetch("holds", queryset=Hold.objects.filter(resolved=False)),
     )

@@ -16,5 +16,6 @@ urlpatterns = [
     path("moderation/moderators/", views.moderators_view, name="moderators"),
     path("moderation/log/", views.log_list, name="log"),
     path("moderation/log/<int:pk>/", views.log_entry, name="log_entry"),
+    path("moderation/comments/<int:pk>/revisions/", views.comment_revisions, name="revisions"),
     path("comments/<int:pk>/flag/", views.flag_view, name="flag"),
 ]

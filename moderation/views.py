@@ -2,11 +2,9 @@ from __future__ import annotations
 
 import functools
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from archive.models import Article
 from archive.pagination import paginate
-from comments.models import Comment, CommentStatus
+from comments.models import Comment, CommentRevision, CommentStatus
 from config.ratelimit import ratelimit
 
 from . import actions
@@ -435,21 +433,32 @@ def log_entry(request, pk: int):
     )
 
 
-# Revisions (wired once comments.CommentRevision lands) --------------------------------------
+# Revisions ----------------------------------------------------------------------------------
 
 
-@login_required
+@require_safe
+@moderator_required()
 def comment_revisions(request, pk: int):
-    if not actions.is_moderator(request.user):
-        raise PermissionDenied
-    try:
-        revision_model = apps.get_model("comments", "CommentRevision")
-    except LookupError:
-        raise Http404("Comment revisions are not recorded yet.") from None
-    comment = get_object_or_404(Comment, pk=pk)
-    revisions = revision_model.objects.filter(comment=comment).order_by("created", "id")
+    """Every version of an edited comment as a word diff against the one before it, for
+    moderators. The author's own list of versions is `comments:history`, which links here
+    for moderators."""
+    comment = get_object_or_404(Comment.objects.select_related("article", "user"), pk=pk)
+    revisions = list(
+        CommentRevision.objects.filter(comment=comment)
+        .select_related("editor")
+        .order_by("created", "id")
+    )
+    # The current text is the last version: the diff ends with what readers see now.
+    current = CommentRevision(
+        comment=comment,
+        body_source=comment.body_source,
+        body_html=comment.body_html,
+        created=comment.edited or comment.created or comment.added,
+        editor=None,
+    )
+    rows = revision_diffs([*revisions, current])
     return render(
         request,
         "moderation/revisions.html",
-        {"comment": comment, "rows": revision_diffs(revisions)},
+        {"comment": comment, "article": comment.article, "rows": rows, "edited": bool(revisions)},
     )

@@ -17,7 +17,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from archive.models import Article
-from comments.models import Comment
+from comments.actions import edit_comment, follow
+from comments.models import (
+    Comment,
+    CommentRevision,
+    Notification,
+    NotificationKind,
+    ThreadFollow,
+)
 from moderation.defaults import ensure_defaults
 from moderation.models import (
     Flag,
@@ -42,6 +49,8 @@ ADMIN_POST = ("L", 403, 403, 403, 403, 403, 302)
 NOT_ALLOWED = (405,) * 7
 SIGNED_IN = ("L", 200, 200, 200, 200, 200, 200)
 SIGNED_OUT_ONLY = (200, 302, 302, 302, 302, 302, 302)
+AUTHOR = ("L", 403, 200, 403, 403, 403, 403)
+AUTHOR_POST = ("L", 403, 302, 403, 403, 403, 403)
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,22 @@ TABLE: dict[str, Row] = {
     # Search: public; POST is not a way to search.
     "search:search": Row(OK, NOT_ALLOWED),
     "search:help": Row(OK),
-    # Comments.
-    "comments:permalink": Row((302,) * 7),
+    # Comments: reading is public; writing needs an account, and a restricted one is refused
+    # with the reason (400, the form's error); editing and deleting are for the author only.
+    "comments:permalink": Row(OK, NOT_ALLOWED),
+    "comments:continue": Row(OK, NOT_ALLOWED),
+    "comments:article_feed": Row(OK),
+    "comments:post": Row(SIGNED_IN, ("L", 302, 302, 400, 400, 302, 302)),
+    "comments:edit": Row(AUTHOR, AUTHOR_POST),
+    "comments:delete": Row(AUTHOR, AUTHOR_POST),
+    # The author reads their versions; moderators too (and compare them: moderation:revisions).
+    "comments:history": Row(("L", 403, 200, 403, 403, 200, 200), NOT_ALLOWED),
+    "comments:follow": Row(NOT_ALLOWED, ("L",) + (302,) * 6),
+    "comments:unfollow": Row(NOT_ALLOWED, ("L",) + (302,) * 6),
+    "comments:notifications": Row(SIGNED_IN, NOT_ALLOWED),
+    # The notice is the author's: anyone else's POST is 404, and nothing is marked read.
+    "comments:notification_read": Row(NOT_ALLOWED, ("L", 404, 302, 404, 404, 404, 404)),
+    "comments:notifications_read_all": Row(NOT_ALLOWED, ("L",) + (302,) * 6),
     # Moderation.
     "moderation:queue": Row(MOD, NOT_ALLOWED),
     "moderation:comment_action": Row(MOD, MOD_POST),  # GET: a confirmation form
@@ -91,6 +114,7 @@ TABLE: dict[str, Row] = {
     "moderation:moderators": Row(ADMIN, ADMIN_POST),
     "moderation:log": Row(OK, NOT_ALLOWED),
     "moderation:log_entry": Row(OK, NOT_ALLOWED),
+    "moderation:revisions": Row(MOD, NOT_ALLOWED),
     # Readers report a comment; its author and restricted accounts may not.
     "moderation:flag": Row(
         ("L", 200, 403, 403, 403, 200, 200), ("L", 302, 403, 403, 403, 302, 302)
@@ -107,6 +131,16 @@ def url_kwargs(name: str, world: dict) -> dict:
         "archive:source_feed": {"slug": article.source.slug},
         "archive:author": {"slug": world["writer"].slug},
         "comments:permalink": {"pk": comment.pk},
+        "comments:continue": {"pk": comment.pk},
+        "comments:edit": {"pk": comment.pk},
+        "comments:delete": {"pk": comment.pk},
+        "comments:history": {"pk": comment.pk},
+        "comments:post": {"slug": article.slug},
+        "comments:article_feed": {"slug": article.slug},
+        "comments:follow": {"slug": article.slug},
+        "comments:unfollow": {"slug": article.slug},
+        "comments:notification_read": {"pk": world["notice"].pk},
+        "moderation:revisions": {"pk": comment.pk},
         "accounts:profile": {"username": "author"},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
         "moderation:comment_action": {"pk": comment.pk},
@@ -123,6 +157,8 @@ def post_data(name: str, world: dict) -> dict:
     comment = world["comment"]
     rule = SiteRule.objects.first()
     return {
+        "comments:post": {"body": "Posted from the matrix.", "parent": comment.pk},
+        "comments:edit": {"body": "Edited from the matrix."},
         "moderation:comment_action": {"action": "remove", "rule": rule.pk, "note": "x"},
         "moderation:bulk": {"ids": [comment.pk], "action": "spam"},
         "moderation:standing": {"kind": "ban", "reason": "Abuse"},
@@ -183,20 +219,41 @@ def world(make_article, make_author, db):
         for role in ROLES
         if role != "anon"
     }
+    # Every role's first comments would be held as a new account's: posting here is about
+    # who may post, so that rule is off and posts are published (or refused) predictably.
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"new_account_approvals": 0})
     comment = make_comment(article, users["author"], "The ferry is back.")
+    edit_comment(users["author"], comment, "The ferry is back, on time.")
+    follow(users["author"], article)
+    reply = make_comment(article, users["reader"], "Welcome back.", parent=comment)
+    notice = Notification.objects.create(
+        user=users["author"], comment=reply, kind=NotificationKind.REPLY
+    )
     entry = LogEntry.objects.create(
         actor=users["moderator"], action="approve", comment=comment, article=article
     )
-    yield {"article": article, "comment": comment, "writer": writer, "users": users, "entry": entry}
+    yield {
+        "article": article,
+        "comment": comment,
+        "writer": writer,
+        "users": users,
+        "entry": entry,
+        "notice": notice,
+    }
     cache.clear()
 
 
 def snapshot() -> dict:
-    """Everything a moderation or flag request could change."""
+    """Everything a discussion, moderation or flag request could change."""
     return {
         "comments": sorted(
-            Comment.objects.values_list("pk", "status", "is_featured", "replies_locked")
+            Comment.objects.values_list(
+                "pk", "status", "body_source", "edited", "is_featured", "replies_locked"
+            )
         ),
+        "revisions": sorted(CommentRevision.objects.values_list("pk", "comment_id")),
+        "follows": sorted(ThreadFollow.objects.values_list("user_id", "article_id")),
+        "notices": sorted(Notification.objects.values_list("pk", "user_id", "read_at")),
         "flags": Flag.objects.count(),
         "standing": StandingChange.objects.count(),
         "notes": UserNote.objects.count(),
@@ -253,12 +310,21 @@ def test_role_matrix(world, name, method, index, role):
     else:
         response = client.post(url, post_data(name, world))
     check(response, expected)
-    if method == "GET" or expected in ("L", 403, 404, 405):
+    if method == "GET" or expected in ("L", 400, 403, 404, 405):
         assert snapshot() == before, f"{method} {url} as {role} changed the database"
-    elif name.startswith("moderation:"):
+    elif name.startswith("moderation:") or name in MUST_CHANGE:
         # A successful POST is a real action, not a redirect that did nothing.
         assert snapshot() != before, f"POST {url} as {role} changed nothing"
 
+
+# Successful POSTs of these must have done something (a follow may already exist, and
+# "mark all read" finds nothing for most roles).
+MUST_CHANGE = {
+    "comments:post",
+    "comments:edit",
+    "comments:delete",
+    "comments:notification_read",
+}
 
 POST_VIEWS = [
     (name, ROLES[row.post.index(302)])

@@ -32,3 +32,29 @@ def test_the_demo_command_prints_the_logins():
     text = out.getvalue()
     assert "10 article(s) added" in text
     assert "admin / admin-demo-pass" in text and "reader / reader-demo-pass" in text
+
+
+def test_the_demo_discussion_shows_a_featured_and_a_held_comment_and_is_idempotent():
+    from moderation.models import Hold, HoldRule, LogEntry
+
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    site = Comment.objects.filter(is_archived=False).order_by("id")
+    assert [(c.user.username, c.status) for c in site] == [
+        ("reader", "published"),
+        ("moderator", "published"),
+        ("reader", "pending"),
+    ]
+    first, reply, held = site
+    assert first.is_featured and reply.parent == first
+    assert Hold.objects.get(comment=held).rule == HoldRule.NEW_ACCOUNT
+
+    def state():
+        return (
+            list(Comment.objects.values_list("pk", "status", "is_featured", "body_source")),
+            LogEntry.objects.count(),
+            Hold.objects.count(),
+        )
+
+    before = state()
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert state() == before

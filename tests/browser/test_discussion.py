@@ -15,6 +15,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "walk-the-quay-2026"
 
 
+@pytest.fixture(autouse=True)
+def trusted_new_accounts():
+    """These walks are about the discussion: the readers are brand-new accounts, whose first
+    comments moderation would hold (tests/moderation covers that), so that rule is off."""
+    from moderation.models import ModerationSettings
+
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"new_account_approvals": 0})
+
+
 @pytest.fixture
 def reader(django_user_model):
     return django_user_model.objects.create_user("mara", "mara@example.org", PASSWORD)

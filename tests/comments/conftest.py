@@ -15,6 +15,16 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def trusted_new_accounts(db):
+    """These tests are about the discussion, not moderation's screening: the fixture users are
+    brand-new accounts, which moderation would hold until two of their comments were approved.
+    The tests that exercise holds set a rule (pre-moderated article) explicitly."""
+    from moderation.models import ModerationSettings
+
+    ModerationSettings.objects.update_or_create(pk=1, defaults={"new_account_approvals": 0})
+
+
 @pytest.fixture
 def users(db, django_user_model):
     """reader, author (of the comment under test), other (another reader), moderator, admin."""

@@ -8,12 +8,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import profile_for
 from comments.models import Comment, Notification
+from moderation.models import Flag, LogEntry
 
 
 def build_thread(article, users, size: int) -> Comment:
-    """`size` comments: a few branches a few levels deep, mixed authors and statuses."""
+    """`size` comments: a few branches a few levels deep, mixed authors and statuses, some
+    removed (with their log entry), featured, locked, edited and reported."""
     now = timezone.now()
+    profile = profile_for(users["other"])
+    profile.display_name = "Other Person"
+    profile.save()
     made: list[Comment] = []
     for n in range(size):
         parent = made[(n * 7) % len(made)] if made and n % 4 else None
@@ -29,10 +35,19 @@ def build_thread(article, users, size: int) -> Comment:
                 archived_author_name="Imported" if n % 6 else "",
                 body_source=f"c{n}",
                 body_html=f"<p>c{n}</p>",
-                status="deleted" if n % 11 == 5 else "published",
+                status=("deleted" if n % 11 == 5 else "removed" if n % 13 == 7 else "published"),
+                is_featured=n % 17 == 3,
+                replies_locked=n % 19 == 4,
+                edited=now if n % 5 == 2 else None,
                 created=now - timezone.timedelta(minutes=size - n),
             )
         )
+        if made[-1].status == "removed":  # its placeholder links to this log entry
+            LogEntry.objects.create(action="remove", comment=made[-1], article=article)
+    # The reader reported some comments: their rows say "Reported".
+    for comment in made[1:size:9]:
+        if comment.status == "published" and comment.user_id:
+            Flag.objects.get_or_create(comment=comment, reader=users["reader"], reason="spam")
     for comment in made[:size:3]:
         Notification.objects.create(user=users["reader"], comment=comment, kind="followed")
     return made[-1]
@@ -73,14 +88,15 @@ def test_queries_do_not_grow_with_the_thread(client_for, users, make_article, pa
 
 
 def test_the_article_page_budget(client_for, users, make_article, django_assert_max_num_queries):
-    """Signed in: session, user, article (with the reader's last visit and follow), authors,
-    comments, the visit update, the unread count."""
+    """Signed in: session, user, article (with the reader's last visit, follow, moderator
+    and restricted flags), authors, comments (with display names), the comments the reader
+    reported, the removed comments' log entries, the visit update, the unread count."""
     article = make_article()
     build_thread(article, users, 50)
     client = client_for("reader")
     client.get(article.get_absolute_url())
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         client.get(article.get_absolute_url())
     client = client_for("anonymous")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         client.get(article.get_absolute_url())

@@ -1,9 +1,15 @@
 """Set up a demonstration site: migrate, load the demo articles, create one account per role,
-print the logins and serve on 127.0.0.1:8000. Running it again changes nothing."""
+add a few site comments (one featured, one held for review), print the logins and serve on
+127.0.0.1:8000. Running it again changes nothing."""
 
 from django.core.management import BaseCommand, call_command
 
-from archive.demo import DEMO_ACCOUNTS, ensure_demo_accounts, load_demo_content
+from archive.demo import (
+    DEMO_ACCOUNTS,
+    ensure_demo_accounts,
+    ensure_demo_discussion,
+    load_demo_content,
+)
 
 ADDRESS = "127.0.0.1:8000"
 
@@ -20,6 +26,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         summary = load_demo_content()
         ensure_demo_accounts()
+        ensure_demo_discussion()
         self.stdout.write(
             f"Demo content: {summary['created']} article(s) added, {summary['updated']} updated, "
             f"{summary['unchanged']} already present."
