@@ -24,13 +24,12 @@ NEW_DAYS = 14
 
 
 def filter_text(queryset: QuerySet, q: str, viewer) -> QuerySet:
-    """The queue's text filter. One function so that it can switch to the site's full-text
-    search (`Comment.objects.search(q, viewer)`) once that lands; for now a plain substring
-    match on the comment's source, only used inside the moderation queue."""
+    """The queue's text filter: the site's full-text search and its query language
+    (`Comment.objects.search`), which lets moderators find comments in every state."""
     q = q.strip()
     if not q:
         return queryset
-    return queryset.filter(body_source__icontains=q)
+    return queryset.search(q, viewer)
 
 
 def queue(tab: str) -> QuerySet:

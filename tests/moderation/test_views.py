@@ -128,10 +128,14 @@ def test_filter_by_reason(mod_client, article, author):
     assert [c.pk for c in response.context["items"]] == [held.pk]
 
 
-def test_filter_text_is_one_switchable_function(article, author):
-    make_comment(article, author, "Harbour news")
-    assert filter_text(Comment.objects.all(), "harbour", None).count() == 1
-    assert filter_text(Comment.objects.all(), "  ", None).count() == 1
+def test_the_text_filter_is_the_full_text_search(article, author, moderator):
+    held = make_comment(article, author, "Harbour news", status=CommentStatus.PENDING)
+    make_comment(article, author, "Ferry timetable", status=CommentStatus.PENDING)
+    found = filter_text(Comment.objects.all(), "harbour", moderator)
+    assert [c.pk for c in found] == [held.pk], "moderators find held comments"
+    assert not filter_text(Comment.objects.all(), "harbour", None).exists(), "readers do not"
+    assert filter_text(Comment.objects.all(), '"ferry timetable" -harbour', moderator).count() == 1
+    assert filter_text(Comment.objects.all(), "  ", moderator).count() == 2
 
 
 def test_an_action_returns_to_the_queue_with_its_filters(mod_client, article, author):
