@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from config.honeypot import HoneypotMixin
+
 from .actions import MAX_BODY_LENGTH, CommentRejected, clean_body
 
 BODY_HELP = (
@@ -10,7 +12,7 @@ BODY_HELP = (
 )
 
 
-class CommentForm(forms.Form):
+class CommentForm(HoneypotMixin, forms.Form):
     body = forms.CharField(
         label="Your comment",
         strip=False,

@@ -219,7 +219,7 @@
     form.querySelector("input[name=idempotency_key]").value = newKey();
     var textarea = form.querySelector("textarea");
     textarea.value = "";
-    var label = form.querySelector("label");
+    var label = form.querySelector('label[for="' + textarea.id + '"]');
     if (label) label.textContent = "Your reply";
     var post = form.querySelector("button[name=post]");
     if (post) post.textContent = "Post reply";

@@ -190,6 +190,22 @@ def test_a_reply_redirects_to_its_anchor(client_for, comment, article):
     assert response.url == f"{article.get_absolute_url()}#c{reply.pk}"
 
 
+def test_a_filled_honeypot_posts_nothing_and_keeps_the_text(client_for, comment, article):
+    before = Comment.objects.count()
+    response = client_for("other").post(
+        post_url(article), {"body": "Buy now", "parent": comment.pk, "website": "spam.example"}
+    )
+    assert response.status_code == 400
+    assert Comment.objects.count() == before
+    assert "This form could not be accepted" in response.content.decode()
+    assert "Buy now" in response.content.decode()
+
+
+def test_the_comment_form_carries_a_hidden_honeypot(client_for, article):
+    html = client_for("other").get(article.get_absolute_url()).content.decode()
+    assert 'class="hp-field" aria-hidden="true"' in html
+
+
 def test_the_fetch_path_returns_the_rendered_comment(client_for, comment, article):
     response = client_for("other").post(
         post_url(article),
