@@ -73,8 +73,8 @@ def _fill(corpus: Corpus, log) -> None:
     now = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     with connection.cursor() as cursor:
         cursor.executemany(
-            "INSERT INTO archive_source (id, name, slug, homepage, description, created) "
-            "VALUES (%s, %s, %s, '', '', %s)",
+            "INSERT INTO archive_source (id, name, slug, homepage, domain, description, created) "
+            "VALUES (%s, %s, %s, '', '', '', %s)",
             [
                 (i, f"Source {i} {corpus.words[i]}", f"source-{i}", now)
                 for i in range(1, size["sources"] + 1)
