@@ -164,6 +164,7 @@ def child_environment(tmp: Path, database: dict[str, str], port: int) -> dict[st
         DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback, no proxy in front
         DJANGO_LOG_LEVEL="ERROR",
         AGORA_STATIC_ROOT=str(tmp / "static"),
+        AGORA_CACHE_DIR=str(tmp / "cache"),  # without REDIS_URL: the workers' shared cache
         AGORA_BENCH_HELLO="1",
         AGORA_RATE_SEARCH=str(10**9),  # measure the page, not the rate limit
         GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -318,6 +319,32 @@ def load_with_python(url: str, seconds: float) -> dict:
     }
 
 
+def load_pages(base: str, paths: dict[str, str], load, seconds: float, loader: str, log: Log):
+    pages: dict[str, dict] = {}
+    for page, path in paths.items():
+        url = base + path
+        status = status_of(url)
+        if status == 404 and page in OPTIONAL:
+            pages[page] = {"missing": True, "status": 404}
+            continue
+        if status != 200:
+            pages[page] = {"status": status, "errors": 1, "rps": 0.0}
+            continue
+        for _ in range(20):  # warm each worker's caches and connections
+            status_of(url)
+        log(f"bench http: loading {path} for {seconds:g}s with {loader}")
+        pages[page] = {"status": 200, **load(url, seconds)}
+        pages[page]["rps"] = round(pages[page]["rps"], 1)
+    return pages
+
+
+def add_ratios(pages: dict[str, dict]) -> None:
+    hello = pages["hello"].get("rps") or 0.0
+    for figures in pages.values():
+        if "rps" in figures and hello:
+            figures["ratio_to_hello"] = round(figures["rps"] / hello, 3)
+
+
 @register("http")
 def http(*, quick: bool, log: Log) -> dict:
     """Requests/s through gunicorn of the article (200 comments), home and search pages vs hello."""
@@ -326,7 +353,6 @@ def http(*, quick: bool, log: Log) -> dict:
     load = load_with_wrk if loader == "wrk" else load_with_python
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    pages: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="agora-bench-") as name:
         tmp = Path(name)
         with throwaway_database(tmp, log) as database:
@@ -348,35 +374,26 @@ def http(*, quick: bool, log: Log) -> dict:
                     response.read()
                 with urllib.request.urlopen(base + PAGES["article"], timeout=10) as response:
                     page_cache = response.headers.get("X-Page-Cache") == "hit"
-                for page, path in PAGES.items():
-                    url = base + path
-                    status = status_of(url)
-                    if status == 404 and page in OPTIONAL:
-                        pages[page] = {"missing": True, "status": 404}
-                        continue
-                    if status != 200:
-                        pages[page] = {"status": status, "errors": 1, "rps": 0.0}
-                        continue
-                    for _ in range(20):  # warm each worker's caches and connections
-                        status_of(url)
-                    log(f"bench http: loading {path} for {seconds:g}s with {loader}")
-                    pages[page] = {"status": 200, **load(url, seconds)}
-                    pages[page]["rps"] = round(pages[page]["rps"], 1)
-    hello = pages["hello"].get("rps") or 0.0
-    for figures in pages.values():
-        if "rps" in figures and hello:
-            figures["ratio_to_hello"] = round(figures["rps"] / hello, 3)
-    errors = sum(figures.get("errors", 0) for figures in pages.values())
+                pages = load_pages(base, PAGES, load, seconds, loader, log)
+            # The same pages rendered on every request: what the page cache saves, and what a
+            # reader with a session (never served from it) costs.
+            environment["AGORA_PAGE_CACHE_SECONDS"] = "0"
+            with gunicorn(environment, tmp, base, log):
+                uncached = load_pages(base, PAGES, load, seconds / 2, loader, log)
+    add_ratios(pages)
+    add_ratios(uncached)
+    errors = sum(figures.get("errors", 0) for figures in [*pages.values(), *uncached.values()])
     article_ratio = pages["article"].get("ratio_to_hello", 0.0)
     return {
         "database": "postgresql" if database.get("DATABASE_URL") else "sqlite",
-        "cache": "redis" if os.environ.get("REDIS_URL") else "locmem",
+        "cache": "redis" if os.environ.get("REDIS_URL") else "files",
         "page_cache": "on" if page_cache else "off",
         "workers": WORKERS,
         "concurrency": CONCURRENCY,
         "seconds_per_page": seconds,
         "loader": loader,
         "pages": pages,
+        "pages_without_page_cache": uncached,
         "missing": [page for page, figures in pages.items() if figures.get("missing")],
         "targets": {
             "article_rps_ratio_to_hello": target(article_ratio, 0.5, at_most=False),

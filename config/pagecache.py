@@ -16,12 +16,15 @@ whether the reader is signed in) does not stop a page being stored: for a reques
 those cookies the answer is always "anonymous". A view whose output depends on some other
 cookie must say so with `Cache-Control: private`.
 
-It is on by default only in production with Redis (REDIS_URL): with the in-process cache
-each worker would have its own generation number and copies."""
+It is on by default in production, where the cache is shared by every worker: Redis
+(REDIS_URL), or without it a folder of files on the one machine. The generation is a fresh
+random token rather than a counter, so a lost update in a cache without atomic increments can
+never make two different states of the database share one token."""
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.cache import cache
@@ -41,20 +44,17 @@ IGNORED_MODELS = {
 }
 
 
-def generation() -> int:
+def generation() -> str:
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return int(value)
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return str(value)
 
 
 def invalidate() -> None:
     """Forget every stored page (call after writes that send no model signals)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # no generation yet: nothing stored under one either
-        cache.add(GENERATION_KEY, 1, timeout=None)
+    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
 
 
 def _on_change(sender, **kwargs) -> None:
@@ -93,7 +93,7 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     return get_max_age(response) != 0
 
 
-def _key(request: HttpRequest, gen: int) -> str:
+def _key(request: HttpRequest, gen: str) -> str:
     digest = hashlib.sha256(
         f"{request.get_host()}|{request.get_full_path()}".encode("utf-8", "surrogateescape")
     ).hexdigest()

@@ -152,8 +152,20 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Production on one machine without Redis: gunicorn's workers are separate processes, so
+    # rate limits and the page cache need a cache they all see. Files in one folder are that
+    # cache (counts may be approximate under a burst: file increments are not atomic).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("AGORA_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "KEY_PREFIX": "agora",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -275,8 +287,9 @@ AGORA_IMPORT_EXPIRY_SECONDS = env_int("AGORA_IMPORT_EXPIRY_SECONDS", 3600)
 AGORA_THREAD_PAGE_SIZE = env_int("AGORA_THREAD_PAGE_SIZE", 500)
 AGORA_NOTIFICATIONS_PER_PAGE = env_int("AGORA_NOTIFICATIONS_PER_PAGE", 50)
 # Whole pages for anonymous readers, in the shared cache (config/pagecache.py). On by default
-# only in production with Redis: the in-process cache is not shared between workers.
-AGORA_PAGE_CACHE_SECONDS = env_int("AGORA_PAGE_CACHE_SECONDS", 30 if REDIS_URL and not DEBUG else 0)
+# in production (Redis, or the file cache on one machine); off in development, where every
+# change to a template should show at once.
+AGORA_PAGE_CACHE_SECONDS = env_int("AGORA_PAGE_CACHE_SECONDS", 0 if DEBUG else 30)
 # Routes /__bench/hello, the baseline of `manage.py bench http`; never set it in production.
 AGORA_BENCH_HELLO = env_bool("AGORA_BENCH_HELLO", False)
 

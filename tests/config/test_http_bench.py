@@ -54,6 +54,8 @@ def test_bench_http_runs_end_to_end_and_prints_one_json_line(monkeypatch):
         assert pages[page]["status"] == 200 and pages[page]["errors"] == 0
         assert pages[page]["rps"] > 0
     assert pages["search"].get("missing") or pages["search"]["status"] == 200
+    uncached = result["pages_without_page_cache"]
+    assert uncached["article"]["status"] == 200 and uncached["article"]["rps"] > 0
     assert set(result["targets"]) == {"article_rps_ratio_to_hello", "errors"}
     assert result["targets"]["errors"]["ok"]
 

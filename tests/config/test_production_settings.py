@@ -1,6 +1,7 @@
 """Production settings are checked the way they are deployed: a fresh process with the
 environment of a real deployment."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -131,3 +132,40 @@ print(url, response.status_code, response.get("Cache-Control"))
     assert url.startswith("/static/css/site.") and url.endswith(".css")
     assert status == "200"
     assert "max-age=315360000" in cache_control and "immutable" in cache_control
+
+
+SHARED_STATE = """
+import json
+from config import pagecache, ratelimit
+verdicts = [ratelimit.hit("signup", "ip192.0.2.1").allowed for _ in range(3)]
+before = pagecache.generation()
+if CHANGE:
+    pagecache.invalidate()
+print(json.dumps([verdicts, before, pagecache.generation()]))
+"""
+
+
+def test_without_redis_every_worker_process_sees_the_same_limits_and_page_generation(tmp_path):
+    """gunicorn's workers are processes: in production without Redis they share a cache in
+    files, so a limit counts requests to any worker, and a change seen by one worker retires
+    the pages every worker stored."""
+    env = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "agora.example.org",
+        "AGORA_CACHE_DIR": str(tmp_path / "cache"),
+        "AGORA_RATE_SIGNUP": "4",
+        "AGORA_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+    }
+    runs = [
+        run_manage("shell", "-c", SHARED_STATE.replace("CHANGE", change), **env)
+        for change in ("True", "False")
+    ]
+    assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
+    (verdicts_1, before_1, after_1), (verdicts_2, before_2, after_2) = (
+        json.loads(run.stdout.strip().splitlines()[-1]) for run in runs
+    )
+    assert verdicts_1 == [True, True, True]
+    assert verdicts_2 == [True, False, False]  # the limit of 4 counts both processes
+    assert before_1 != after_1  # the first process invalidated...
+    assert before_2 == after_2 == after_1  # ...and the second sees the same token
