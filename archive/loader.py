@@ -56,6 +56,7 @@ from moderation.models import (
     StandingKind,
     UserNote,
 )
+from search.engine import backend as search_backend
 
 OVERRIDE_FIELDS = ("source", "source_url", "url", "published", "author", "title", "kicker", "dek")
 _STRICT_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
@@ -308,6 +309,7 @@ class ImportSession:
         self.batch_documents = batch_documents
         self.documents = 0  # documents tried in the open batch
         self._batch: transaction.Atomic | None = None
+        self._index_comments: Callable[[], None] | None = None
         self._started = 0.0
         self._comment_ids: list[int] = []  # reserved, unused, highest first
         self._reserved = 0
@@ -336,6 +338,8 @@ class ImportSession:
             # fails inside its document's savepoint and rolls back that document only.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # Index the batch's comments for search at its end, all at once.
+        self._index_comments = search_backend().defer_comment_indexing()
 
     @property
     def batch_is_due(self) -> bool:
@@ -347,10 +351,16 @@ class ImportSession:
     def commit(self) -> None:
         """Commit the open batch; on failure it is rolled back, forgotten, and re-raised."""
         batch, self._batch = self._batch, None
+        index_comments, self._index_comments = self._index_comments, None
         self.documents = 0
         if batch is None:
             return
         try:
+            try:
+                index_comments()
+            except BaseException as exc:
+                batch.__exit__(type(exc), exc, exc.__traceback__)
+                raise
             batch.__exit__(None, None, None)
         except BaseException:
             self.cache.clear()
@@ -358,6 +368,7 @@ class ImportSession:
 
     def rollback(self) -> None:
         batch, self._batch = self._batch, None
+        self._index_comments = None  # the rollback restores the per-row indexing
         self.documents = 0
         self.cache.clear()
         if batch is not None:

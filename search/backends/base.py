@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 
 from search.query import Query
@@ -39,6 +41,13 @@ class Backend:
     def bulk_load(self):
         """A context manager for bulk imports: no per-row indexing, one rebuild at the end."""
         raise NotImplementedError
+
+    def defer_comment_indexing(self) -> Callable[[], None]:
+        """Inside a write transaction about to insert many comments: stop indexing them one by
+        one and return a function that indexes every comment inserted since, in one statement,
+        and restores the per-row indexing. Call it before the transaction commits; a rollback
+        undoes both. Only for code that inserts comments (never updates their text)."""
+        return lambda: None
 
     def rebuild(self) -> None:
         raise NotImplementedError

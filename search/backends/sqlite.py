@@ -5,6 +5,7 @@ is read as FTS5 syntax; the only column filter we ever write is `title :`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import connection
@@ -103,6 +104,26 @@ class SqliteBackend(Backend):
                 for sql in INSERT_TRIGGERS.values():
                     cursor.execute(sql)
             self.rebuild()
+
+    def defer_comment_indexing(self) -> Callable[[], None]:
+        # FTS5 indexes a set of rows about 5× faster in one INSERT … SELECT than through a
+        # trigger per row. SQLite's DDL is transactional and this transaction holds the write
+        # lock: no other connection ever sees the table without its trigger.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM comments_comment")
+            (last_before,) = cursor.fetchone()
+            cursor.execute("DROP TRIGGER search_comment_ai")
+
+        def index_and_restore() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO search_comment_fts(rowid, body_source) "
+                    "SELECT id, body_source FROM comments_comment WHERE id > %s",
+                    [last_before],
+                )
+                cursor.execute(INSERT_TRIGGERS["search_comment_ai"])
+
+        return index_and_restore
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
