@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 
+from config.honeypot import HoneypotMixin
+
 from .models import BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_for
 from .validators import validate_display_name
 
@@ -27,19 +29,14 @@ def email_in_use(email: str, *, exclude_user=None) -> bool:
     return accounts.exists()
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(HoneypotMixin, UserCreationForm):
+    honeypot_message = SIGNUP_REFUSED  # the same words as any other refusal
+
     email = forms.EmailField(
         label="E-mail address",
         max_length=254,
         help_text="For password resets. Never shown to anyone.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    # The honeypot: hidden from people by CSS (and skipped by the Tab key), but a form-filling
-    # bot sees an ordinary text input and fills it in.
-    website = forms.CharField(
-        label="Leave this empty",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     class Meta(UserCreationForm.Meta):
@@ -60,11 +57,6 @@ class SignUpForm(UserCreationForm):
         if email_in_use(email):
             raise forms.ValidationError(EMAIL_TAKEN, code="email_taken")
         return email
-
-    def clean(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError(SIGNUP_REFUSED, code="refused")
-        return super().clean()
 
 
 class SettingsForm(forms.Form):

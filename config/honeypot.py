@@ -1,7 +1,8 @@
 """A honeypot field for public forms (comments, sign-up): people never see it, naive bots fill
 every field they find. The field is hidden by the `.hp-field` CSS class, not by `type=hidden`
 (bots skip hidden inputs) and not by an inline style (the Content-Security-Policy forbids them);
-it is also out of the tab order and hidden from assistive technology."""
+it is also out of the tab order and hidden from assistive technology. The sign-up and comment
+forms both use it."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ class HoneypotMixin:
         class CommentForm(HoneypotMixin, forms.ModelForm): ...
 
     and render `{{ form.website }}` inside `<div class="hp-field" aria-hidden="true">`, or let
-    the form render all fields: the widget itself carries the class."""
+    the form render all fields: the widget itself carries the class. A form may set
+    `honeypot_message` to word the refusal like its other refusals."""
+
+    honeypot_message = HONEYPOT_MESSAGE
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,7 +43,7 @@ class HoneypotMixin:
     def clean(self):
         cleaned = super().clean()
         if self.honeypot_filled():
-            raise ValidationError(HONEYPOT_MESSAGE, code="honeypot")
+            raise ValidationError(self.honeypot_message, code="honeypot")
         return cleaned
 
     def honeypot_filled(self) -> bool:

@@ -33,8 +33,8 @@ def test_it_shows_the_form_with_a_hidden_honeypot(client):
     html = response.content.decode()
     assert 'name="website"' in html
     assert 'autocomplete="off"' in html and 'tabindex="-1"' in html
-    assert "Leave this empty" in html
-    assert 'class="honeypot"' in html
+    assert "Leave this field empty" in html
+    assert 'class="hp-field"' in html
     assert "style=" not in html
 
 
