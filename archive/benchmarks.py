@@ -14,6 +14,7 @@ from django.db import connection
 from archive.importers.base import ParsedComment, ParsedDocument
 from archive.importers.text import parse_text, write_text
 from config.benchmarks import register, target
+from search.engine import backend as search_backend
 
 WORDS = (
     "harbour council ferry library quay budget tide season evidence traffic lane garden "
@@ -98,6 +99,11 @@ def import_bench(*, quick: bool, log) -> dict:
             start = time.perf_counter()
             summary = import_paths([folder], format="text")
             whole_seconds = time.perf_counter() - start
+            # Where the database part goes: indexing these rows for search, timed as one
+            # rebuild of the index over them (the import indexes them in batches instead).
+            start = time.perf_counter()
+            search_backend().rebuild()
+            index_seconds = time.perf_counter() - start
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     if summary.failed:
@@ -116,6 +122,8 @@ def import_bench(*, quick: bool, log) -> dict:
         "documents_per_second": round(count / whole_seconds, 1),
         "comments_per_second": round(comments / whole_seconds, 1),
         "whole_to_parse_ratio": round(ratio, 2),
+        "search_index_rebuild_seconds": round(index_seconds, 2),
+        "index_rebuild_to_parse_ratio": round(index_seconds / parse_seconds, 2),
         "peak_memory_mb": round(peak, 1),
         "targets": {
             "whole_to_parse_ratio": target(ratio, 3.0),
