@@ -13,8 +13,8 @@ User = get_user_model()
 
 @transaction.atomic
 def sign_up(*, username: str, email: str, password: str) -> User:
-    """Create a reader account with its profile. Raises IntegrityError when the username was
-    taken between the form's check and now."""
+    """Create a reader account with its profile. Raises IntegrityError when the username or
+    the e-mail address was taken between the form's check and now."""
     user = User.objects.create_user(username=username, email=email, password=password)
     Profile.objects.create(user=user)
     return user

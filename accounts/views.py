@@ -16,7 +16,7 @@ from comments.models import Comment, CommentStatus
 from config.ratelimit import ratelimit
 
 from .actions import sign_up, update_settings
-from .forms import SettingsForm, SignUpForm
+from .forms import EMAIL_TAKEN, SettingsForm, SignUpForm, email_in_use
 from .models import profile_for
 
 User = get_user_model()
@@ -50,8 +50,11 @@ def signup(request):
                 email=form.cleaned_data["email"],
                 password=form.cleaned_data["password1"],
             )
-        except IntegrityError:  # the same username, signed up a moment ago
-            form.add_error("username", "A user with that username already exists.")
+        except IntegrityError:  # the same username or address, signed up a moment ago
+            if email_in_use(form.cleaned_data["email"]):
+                form.add_error("email", EMAIL_TAKEN)
+            else:
+                form.add_error("username", "A user with that username already exists.")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.get_username()}. You are signed in.")
@@ -91,15 +94,19 @@ def account_settings(request):
     if request.method == "POST":
         form = SettingsForm(request.user, request.POST)
         if form.is_valid():
-            update_settings(
-                request.user,
-                display_name=form.cleaned_data["display_name"],
-                bio=form.cleaned_data["bio"],
-                email=form.cleaned_data["email"],
-                email_notifications=form.cleaned_data["email_notifications"],
-            )
-            messages.success(request, "Your settings are saved.")
-            return redirect("accounts:settings")
+            try:
+                update_settings(
+                    request.user,
+                    display_name=form.cleaned_data["display_name"],
+                    bio=form.cleaned_data["bio"],
+                    email=form.cleaned_data["email"],
+                    email_notifications=form.cleaned_data["email_notifications"],
+                )
+            except IntegrityError:  # another account took the address a moment ago
+                form.add_error("email", EMAIL_TAKEN)
+            else:
+                messages.success(request, "Your settings are saved.")
+                return redirect("accounts:settings")
     else:
         form = SettingsForm(request.user)
     return render(request, "accounts/settings.html", {"form": form})
