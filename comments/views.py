@@ -17,7 +17,7 @@ from config.ratelimit import ratelimit
 from moderation.standing import posting_block_for
 
 from . import actions
-from .discussion import new_form, subtree_context
+from .discussion import moderation_controls, new_form, reader_moderates, subtree_context
 from .forms import CommentForm, EditForm
 from .markup import render_markdown
 from .models import Comment, CommentStatus, Notification
@@ -101,8 +101,7 @@ def post(request, slug: str):
         form.add_error(None, error.message)
         return _post_failed(request, article, parent, form)
     if _wants_json(request):
-        node = Node.from_comment(comment)
-        html = RowRenderer(Viewer.for_request(request, article)).row(node, with_structure=False)
+        html = _single_row(request, article, comment)
         return JsonResponse(
             {
                 "id": comment.pk,
@@ -145,9 +144,15 @@ def _post_page(
 
 
 def _single_row(request, article, comment: Comment):
-    return RowRenderer(Viewer.for_request(request, article)).row(
-        Node.from_comment(comment), with_structure=False
+    """One comment's row as the article page shows it to this reader, with the moderation
+    controls a moderator (or the Report link a reader) gets there."""
+    is_moderator = reader_moderates(article, request.user)
+    node = Node.from_comment(comment)
+    controls = moderation_controls(
+        request, [node], is_moderator=is_moderator, next_url=article.get_absolute_url()
     )
+    viewer = Viewer.for_request(request, article, is_moderator=is_moderator)
+    return RowRenderer(viewer, controls).row(node, with_structure=False)
 
 
 def _own_comment(request, pk: int) -> Comment:

@@ -223,6 +223,28 @@ def test_the_fetch_path_returns_the_rendered_comment(client_for, comment, articl
     assert bad.status_code == 400 and "empty" in bad.json()["errors"][0]
 
 
+def test_a_row_posted_with_fetch_carries_the_controls_the_page_would_show(
+    client_for, comment, article
+):
+    """A moderator's new reply can be featured or removed at once, without a reload; a
+    reader's row has what a reader gets on the page (no moderation buttons)."""
+    moderated = client_for("moderator").post(
+        post_url(article),
+        {"body": "Moderator here.", "parent": comment.pk},
+        headers={"X-Requested-With": "fetch"},
+    )
+    html = moderated.json()["html"]
+    reply = Comment.objects.get(body_source="Moderator here.")
+    assert f"/moderation/comments/{reply.pk}/" in html and "Feature" in html
+    assert article.get_absolute_url() in html  # back to the article, not the posting URL
+    as_reader = client_for("other").post(
+        post_url(article),
+        {"body": "Reader here.", "parent": comment.pk},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert "Feature" not in as_reader.json()["html"]
+
+
 def test_preview_renders_the_markdown_and_saves_nothing(client_for, article):
     response = client_for("reader").post(
         post_url(article), {"body": "Look **here**", "preview": "1"}
