@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from comments.discussion import discussion_context, with_reader_state
+from config.pagecache import fragment
 
 from .filters import ArticleFilter
 from .models import Article, Author, Source
@@ -12,11 +13,17 @@ from .pagination import paginate
 def home(request):
     latest = Article.objects.for_listing().newest()[:8]
     discussed = Article.objects.for_listing().with_discussion().most_discussed()[:5]
-    sources = Source.objects.with_stats().filter(article_count__gt=0).order_by("-article_count")
+    # Counting every article by source is the page's one costly query: kept until a change.
+    sources = fragment(
+        "home:sources",
+        lambda: list(
+            Source.objects.with_stats().filter(article_count__gt=0).order_by("-article_count")[:12]
+        ),
+    )
     return render(
         request,
         "archive/home.html",
-        {"latest": latest, "discussed": discussed, "sources": sources[:12]},
+        {"latest": latest, "discussed": discussed, "sources": sources},
     )
 
 
@@ -50,7 +57,7 @@ def article_detail(request, slug: str):
 
 
 def source_list(request):
-    sources = Source.objects.with_stats().order_by("name")
+    sources = fragment("sources:all", lambda: list(Source.objects.with_stats().order_by("name")))
     return render(request, "archive/source_list.html", {"sources": sources})
 
 

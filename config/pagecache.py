@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,6 +35,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, get_max_age
 
 GENERATION_KEY = "pagecache:generation"
+T = TypeVar("T")
 # Bookkeeping rows that change on every login or request but never change a public page.
 IGNORED_MODELS = {
     "sessions.session",
@@ -70,6 +73,21 @@ def _on_m2m_change(sender, action: str, **kwargs) -> None:
 post_save.connect(_on_change, dispatch_uid="agora-pagecache-save")
 post_delete.connect(_on_change, dispatch_uid="agora-pagecache-delete")
 m2m_changed.connect(_on_m2m_change, dispatch_uid="agora-pagecache-m2m")
+
+
+def fragment(name: str, compute: Callable[[], T]) -> T:
+    """A value computed from the database (a list of rows, a count) for any reader, signed in
+    or not, kept in the shared cache under the same generation as whole pages: computed again
+    once anything changes, or after AGORA_PAGE_CACHE_SECONDS (0: never kept)."""
+    seconds = settings.AGORA_PAGE_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    key = f"fragment:{generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=seconds)
+    return value
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

@@ -1,5 +1,7 @@
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from config import pagecache
 
@@ -84,3 +86,32 @@ def test_pages_differ_by_query(client, make_article):
     make_article("Ferry")
     client.get("/articles/?q=ferry")
     assert client.get("/articles/?q=bus")["X-Page-Cache"] == "miss"
+
+
+def test_signed_in_readers_get_the_home_pages_source_counts_from_the_fragment_cache(
+    client, make_article, make_source
+):
+    """Signed-in readers are never served a stored page, but the home page's count of
+    articles by source (a scan of every article) is kept until something changes."""
+    make_article("Ferry timetable changes")
+    client.force_login(User.objects.create_user("rita", password="x"))
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    assert any("GROUP BY" in q["sql"] for q in first.captured_queries)
+    with CaptureQueriesContext(connection) as again:
+        client.get("/")
+    assert not any("GROUP BY" in q["sql"] for q in again.captured_queries)
+    assert len(again.captured_queries) == len(first.captured_queries) - 1
+    make_article("Harbour news", source=make_source("The Quay Gazette"))
+    with CaptureQueriesContext(connection) as after:
+        response = client.get("/")
+    assert any("GROUP BY" in q["sql"] for q in after.captured_queries)
+    assert b"The Quay Gazette" in response.content
+
+
+def test_fragments_are_computed_every_time_when_the_cache_is_off(settings):
+    settings.AGORA_PAGE_CACHE_SECONDS = 0
+    calls = []
+    for _ in range(2):
+        pagecache.fragment("x", lambda: calls.append(1) or len(calls))
+    assert len(calls) == 2
