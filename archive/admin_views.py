@@ -380,6 +380,9 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
     _check_permission(request)
     folder = upload_folder(token, request.user)
     previews, failures, exports = build_previews(folder)
+    if not previews and not exports:
+        # Nothing here can ever be imported: the reasons are shown once, the bytes not kept.
+        shutil.rmtree(folder, ignore_errors=True)
     editable = previews[:PREVIEW_FORMS]
     keys = {p.key for p in editable}
     if request.method == "POST":

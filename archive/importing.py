@@ -157,15 +157,19 @@ def check_zip(archive: zipfile.ZipFile, limits: Limits) -> list[zipfile.ZipInfo]
     for info in members:
         reason = unsafe_member_name(info.filename)
         if reason:
-            raise ParseError(f"the archive member {info.filename[:200]!r} has {reason}; refused")
+            raise ParseError(
+                f"the archive member {info.filename[:200]!r} has {reason}, so it could be "
+                "written outside the archive: the archive is refused"
+            )
         total += info.file_size
         if info.file_size > _RATIO_FLOOR and (
             info.file_size > limits.max_ratio * max(info.compress_size, 1)
         ):
             raise ParseError(
                 f"the archive member {info.filename[:200]!r} expands "
-                f"{info.file_size // max(info.compress_size, 1):,} times "
-                f"(limit {limits.max_ratio}×): a zip bomb is refused"
+                f"{info.file_size // max(info.compress_size, 1):,} times, to "
+                f"{info.file_size:,} bytes (the limit is {limits.max_ratio} times): "
+                "a zip bomb is refused"
             )
     if total > limits.max_total_bytes:
         raise ParseError(
@@ -225,7 +229,8 @@ def _iter_file(path: Path, display: str, limits: Limits) -> Iterator[InputFile |
         size = path.stat().st_size
         if size > limits.max_file_bytes:
             yield Failure(
-                display, f"the file is {size:,} bytes; the limit is {limits.max_file_bytes:,}"
+                display,
+                f"the file is too large: {size:,} bytes; the limit is {limits.max_file_bytes:,}",
             )
             return
         data = path.read_bytes()

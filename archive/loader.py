@@ -27,7 +27,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, models, transaction
 
-from archive.importers.base import ParsedComment, ParsedDocument, ParseError, parse_date, walk
+from archive.importers.base import (
+    ParsedComment,
+    ParsedDocument,
+    ParseError,
+    check_body_length,
+    parse_date,
+    walk,
+)
 from archive.models import (
     Article,
     ArticleRevision,
@@ -188,6 +195,7 @@ def _fields(doc: ParsedDocument) -> _Fields:
         name = _check_length(_clean_text(name), 200, "author name")
         if name and name not in authors:
             authors.append(name)
+    check_body_length(len(doc.body_html) or sum(len(p) for p in doc.paragraphs))
     if doc.body_html:
         body = doc.body_html
     else:
@@ -698,6 +706,7 @@ def _load_comments(
             for child in children:
                 name = _clean_text(child.author_name)[:200]
                 body = (child.body or "").replace("\x00", "").strip()
+                check_body_length(len(body), "a comment")
                 key = (node, name, body)
                 if key in existing:
                     pk, count = existing[key]

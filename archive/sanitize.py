@@ -50,8 +50,11 @@ _BLOCK_END = re.compile(
     r"</(p|li|blockquote|h[2-4]|pre|figure|figcaption)>|<br\s*/?>|<hr\s*/?>", re.I
 )
 _TAG = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+# Only the runs that change (not a lone space): re.sub builds a piece per match, so matching
+# every gap between words would hold millions of strings at once for a long body.
+_SPACES = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_WORD = re.compile(r"\S+")
 
 
 def clean_html(markup: str) -> str:
@@ -116,4 +119,6 @@ def html_to_text(markup: str) -> str:
 
 
 def word_count(text: str) -> int:
-    return len(text.split())
+    # Counted one match at a time: a list of every word of a long body would take ten times
+    # its size.
+    return sum(1 for _ in _WORD.finditer(text))

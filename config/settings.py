@@ -276,7 +276,10 @@ AGORA_FLAG_HIDE_THRESHOLD = env_int("AGORA_FLAG_HIDE_THRESHOLD", 3)
 # Imports (archive/importing.py): zip archives and files are refused beyond these.
 AGORA_IMPORT_MAX_FILES = env_int("AGORA_IMPORT_MAX_FILES", 1000)
 AGORA_IMPORT_MAX_TOTAL_BYTES = env_int("AGORA_IMPORT_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
-AGORA_IMPORT_MAX_FILE_BYTES = env_int("AGORA_IMPORT_MAX_FILE_BYTES", 50 * 1024 * 1024)
+# One file (or zip member): by default what one admin upload may carry, so that a file too big
+# to upload is too big for `import_articles` as well. Parsing and saving a file at this limit
+# peaks under about 200 MB (tests/archive/test_hostile_uploads.py measures the refusals).
+AGORA_IMPORT_MAX_FILE_BYTES = env_int("AGORA_IMPORT_MAX_FILE_BYTES", AGORA_UPLOAD_MAX_BYTES)
 AGORA_IMPORT_MAX_RATIO = env_int("AGORA_IMPORT_MAX_RATIO", 100)
 # Uploaded files wait for the admin's preview here, at most this many seconds.
 AGORA_IMPORT_DIR = BASE_DIR / "var" / "imports"

@@ -49,6 +49,20 @@ class ParseError(ValueError):
     """Clear, user-facing reason why a file cannot be imported."""
 
 
+# The longest articles run to a few hundred thousand characters. A body (or a comment) ten times
+# that is not one, and sanitizing, indexing and storing it would take many times its size in
+# memory: refused before that work starts.
+MAX_BODY_CHARS = 2_000_000
+
+
+def check_body_length(size: int, what: str = "the article body") -> None:
+    if size > MAX_BODY_CHARS:
+        raise ParseError(
+            f"{what} is {size:,} characters long; the limit is {MAX_BODY_CHARS:,}, far beyond "
+            "any article"
+        )
+
+
 # --- sanitizing -------------------------------------------------------------------------------
 
 

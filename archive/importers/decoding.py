@@ -36,6 +36,8 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _CONTROL_BYTES = frozenset(set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x1B)) | {0x1C, 0x1D})
 _CONTROL_BYTES |= {0x1E, 0x1F, 0x7F}
 _SNIFF = 8192
+_CHUNK = 1024 * 1024
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 # Share of non-ASCII letters above which a Windows-1252 reading is probably mojibake of another
 # script (Cyrillic in cp1251 reads as "Ïðèâåò"); Western European prose stays far below it.
 _MOJIBAKE_RATIO = 0.3
@@ -54,9 +56,11 @@ def binary_reason(data: bytes) -> str | None:
             return kind
     if data.startswith(_UTF16_BOMS):
         return None
+    # NUL anywhere, not only in the sniffed head: a stray one deep in a file is no text either.
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return f"it contains NUL bytes (the first at byte {nul:,})"
     head = data[:_SNIFF]
-    if b"\x00" in head:
-        return "it contains NUL bytes"
     if head:
         controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
         if controls / len(head) > 0.05:
@@ -89,9 +93,51 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         return normalize_newlines(data.decode("utf-8")), []
     except UnicodeDecodeError:
         pass
+    damage = damaged_utf8(data)
+    if damage:
+        raise ParseError(damage)
     text, encoding = _guess(data)
     name = _ENCODING_NAMES.get(encoding, encoding)
     return normalize_newlines(text), [f"decoded as {name}"]
+
+
+def damaged_utf8(data: bytes) -> str | None:
+    """Why `data`, which does not decode as UTF-8, is damaged UTF-8 rather than a legacy
+    encoding, or None.
+
+    Read as Windows-1252, a UTF-8 file with one bad byte would become mojibake throughout
+    ("CafÃ©"), so it is refused instead. It counts as UTF-8 when at least as many of its
+    non-ASCII characters are well-formed UTF-8 sequences as are invalid ones: legacy text makes
+    valid sequences only by accident (none in Windows-1252 prose, under half as many as invalid
+    ones in Shift-JIS, GBK or EUC-KR).
+    """
+    invalid = valid = 0
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    for start in range(0, len(data), _CHUNK):
+        chunk = data[start : start + _CHUNK]
+        text = decoder.decode(chunk, final=start + _CHUNK >= len(data))
+        ascii_bytes = len(chunk.translate(None, _HIGH_BYTES))
+        invalid += text.count("\ufffd")
+        valid += len(text) - ascii_bytes  # ASCII bytes are never part of a bad sequence
+    valid -= invalid
+    if not invalid or valid < invalid:
+        return None
+    error = _first_utf8_error(data)
+    line = data.count(b"\n", 0, error.start) + 1
+    bad = data[error.start : error.end].hex(" ")
+    return (
+        f"invalid UTF-8: line {line:,} has a byte sequence that is not UTF-8 ({bad}; "
+        f"{invalid:,} in the file) although the rest of the file is UTF-8; it is refused rather "
+        "than read in another encoding, which would garble every accented letter"
+    )
+
+
+def _first_utf8_error(data: bytes) -> UnicodeDecodeError:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc
+    raise ValueError("the data is valid UTF-8")
 
 
 def _guess(data: bytes) -> tuple[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import html as html_lib
 import re
 from datetime import date
@@ -12,9 +13,10 @@ from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidd
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from archive.importers.base import ParsedDocument, ParseError, clean_html, html_to_paragraphs
-from archive.importers.decoding import binary_reason
+from archive.importers.decoding import binary_reason, damaged_utf8
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""")
 _STARTS_WITH_BLOCK = re.compile(r"<(?:p|ul|ol|blockquote|pre|h[2-4])\b")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
 
@@ -26,6 +28,7 @@ def parse_feed(data: bytes) -> list[ParsedDocument]:
     reason = binary_reason(data)
     if reason:
         raise ParseError(f"binary or unknown file: {reason}, not a feed")
+    _refuse_damaged_utf8(data)
     _refuse_entities(data)
     # Bytes, never str: given a str, feedparser would treat it as a URL or a path and fetch it.
     parsed = feedparser.parse(data)
@@ -63,6 +66,22 @@ def parse_feed(data: bytes) -> list[ParsedDocument]:
     if parsed.get("bozo"):
         documents[0].warnings.append(f"the feed is not well-formed XML: {parsed.bozo_exception}")
     return documents
+
+
+def _refuse_damaged_utf8(data: bytes) -> None:
+    """A feed in UTF-8 (declared, or by default) with bad bytes in it: feedparser would read the
+    whole of it as Windows-1252, garbling every accented letter."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return
+    declared = _XML_ENCODING.match(data[:300])
+    if declared and declared.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+        return
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        reason = damaged_utf8(data)
+        if reason:
+            raise ParseError(reason) from None
 
 
 def _refuse_entities(data: bytes) -> None:

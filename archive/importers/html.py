@@ -20,6 +20,7 @@ from archive.importers.base import (
     ParsedComment,
     ParsedDocument,
     ParseError,
+    check_body_length,
     clean_html,
     html_to_paragraphs,
     parse_date,
@@ -45,6 +46,15 @@ _AUTHOR_CLASSES = ("fn", "comment-author", "author", "username", "user", "commen
 _BODY_CLASSES = ("comment-content", "comment-text", "post-message", "comment-message", "text")
 _META_CLASSES = {"comment-meta", "commentmetadata", "comment-metadata", "post-meta", "meta"}
 _SAYS = re.compile(r"\s+says:?$", re.IGNORECASE)
+_PAGE_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style)]", smart_strings=False
+)
+_DATA_ATTRIBUTES = ("src", "srcset", "href", "poster", "data")
+_INLINE_DATA = etree.XPath(
+    "//*["
+    + " or ".join(f"starts-with(normalize-space(@{name}), 'data:')" for name in _DATA_ATTRIBUTES)
+    + "]"
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _DECLARED_CHARSET = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_:.-]{1,40})""", re.I
@@ -71,6 +81,20 @@ def parse_html(data: bytes) -> ParsedDocument:
         if _classes(noise) & _NOISE_CLASSES or noise.get("id") in _NOISE_IDS:
             _drop(noise)
 
+    # Extraction (trafilatura) takes some twenty times the page in memory: a page with more text
+    # than any article, besides its comments, is refused before it.
+    check_body_length(
+        sum(len(text) for text in _PAGE_TEXT(tree)), "the page's text besides its comments"
+    )
+    # Pages saved whole carry their images and styles inline, often most of their bytes; nothing
+    # of them is kept (images are not imported, data: links are not allowed), and trafilatura
+    # would copy them several times over.
+    for element in _INLINE_DATA(tree):
+        for name in _DATA_ATTRIBUTES:
+            if element.get(name, "").lstrip()[:5].lower() == "data:":
+                del element.attrib[name]
+    for style in tree.iter("style"):
+        style.text = None
     page = lxml.html.tostring(tree, encoding="unicode")
     doc = ParsedDocument(title="", paragraphs=[], format="html", warnings=warnings)
     doc.comments = comments

@@ -89,6 +89,7 @@ def parse_text(data: bytes, *, extra_boilerplate: Iterable[str] = ()) -> ParsedD
     if not text.strip():
         raise ParseError("the file is blank: it holds only whitespace")
     raw_lines = text.split("\n")
+    del text  # the lines are a copy; a long file need not be held twice
     for number, line in enumerate(raw_lines, start=1):
         if len(line) > MAX_LINE_CHARS:
             raise ParseError(

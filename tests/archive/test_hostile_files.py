@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from archive.importers.base import MAX_BODY_CHARS
 from archive.importing import Limits, import_paths
 from archive.models import Article, Source
 from comments.models import Comment
@@ -186,4 +187,25 @@ def test_a_lying_zip_directory_cannot_exceed_the_cap(tmp_path):
     path.write_bytes(bytes(data))
     summary = run(path)
     assert summary.failed == 1 and summary.imported == 0
+    nothing_saved()
+
+
+def test_an_article_body_beyond_any_article_is_refused(tmp_path):
+    paragraph = "The harbour board met again on Tuesday to discuss the quay. " * 8
+    body = "\n\n".join([paragraph] * (MAX_BODY_CHARS // len(paragraph) + 100))
+    (tmp_path / "huge.txt").write_text(f"A huge article\n\n{body}\n")
+    reason = only_failure(run(tmp_path / "huge.txt"))
+    assert f"characters long; the limit is {MAX_BODY_CHARS:,}, far beyond any article" in reason
+    assert reason.startswith("the article body is ")
+    nothing_saved()
+
+
+def test_a_comment_beyond_any_article_is_refused_with_its_article(tmp_path):
+    line = "  " + "spam spam spam eggs and spam " * 16
+    comment = "\n\n".join([line] * (MAX_BODY_CHARS // len(line) + 100))
+    (tmp_path / "c.txt").write_text(
+        f"Title: A giant comment\n---\n\nA short body.\n\n• Troll\n\n{comment}\n"
+    )
+    reason = only_failure(run(tmp_path / "c.txt"))
+    assert reason.startswith("a comment is ") and "far beyond any article" in reason
     nothing_saved()

@@ -1,8 +1,10 @@
 import datetime
+import tracemalloc
 
 import pytest
 
 from archive.models import Article, DatePrecision, Source, format_partial_date
+from archive.sanitize import html_to_text, word_count
 
 
 def test_partial_dates_show_only_what_is_known():
@@ -34,6 +36,26 @@ def test_set_body_sanitizes_and_derives_text(make_source):
     assert article.body_text == "Hello world\n\nTwo"
     assert article.word_count == 3
     assert len(article.content_hash) == 64
+
+
+def test_the_plain_text_collapses_every_kind_of_blank_to_one_space():
+    assert html_to_text("<p>a\t\tb  c \x0b\f d e\r</p><p> two  words </p>") == (
+        "a b c d e\n\ntwo words"
+    )
+    assert word_count("one two\n\nthree\tfour  five\n") == 5
+
+
+def test_the_plain_text_of_a_long_body_takes_no_piece_per_word():
+    body = "<p>" + "word " * 400_000 + "</p>"
+    tracemalloc.start()
+    try:
+        text = html_to_text(body)
+        count = word_count(text)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 400_000
+    assert peak < 6 * len(body), f"peak {peak:,} bytes for a {len(body):,}-character body"
 
 
 def test_url_is_unique_only_when_present(make_article):

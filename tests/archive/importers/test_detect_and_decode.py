@@ -91,3 +91,52 @@ def test_it_decodes_utf16_with_a_bom():
 def test_it_refuses_binary_data(data):
     with pytest.raises(ParseError, match="binary"):
         decode(data)
+
+
+def test_a_nul_byte_anywhere_makes_the_file_binary():
+    data = b"Title\n\n" + b"A paragraph of ordinary words.\n" * 1000 + b"\x00 and more"
+    with pytest.raises(ParseError, match=r"it contains NUL bytes \(the first at byte 31,007\)"):
+        decode(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "bad"),
+    [
+        # A Windows-1252 sentence pasted into a UTF-8 file.
+        ("Café société\n\nUne crème brûlée ".encode() + "et des frères".encode("cp1252"), 3, "e8"),
+        # A UTF-8 file cut in the middle of its last character.
+        ("Café société\n\nUne crème brûlée".encode()[:-2], 3, "c3"),
+        # Sequences UTF-8 forbids: an overlong "/", an encoded surrogate.
+        (
+            "Été à Montréal\n\nLe café, l’hôtel et la rivière".encode() + b" \xc0\xaf \xed\xa0\x80",
+            3,
+            "c0",
+        ),
+    ],
+)
+def test_damaged_utf8_is_refused_with_where_it_is_damaged(data, line, bad):
+    with pytest.raises(ParseError) as refused:
+        decode(data)
+    assert f"invalid UTF-8: line {line} has a byte sequence that is not UTF-8 ({bad};" in str(
+        refused.value
+    )
+    assert "garble every accented letter" in str(refused.value)
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "euc_jp", "gbk", "big5", "euc_kr", "cp866"])
+def test_legacy_multibyte_text_is_not_taken_for_damaged_utf8(encoding):
+    japanese = (
+        "日本国民は、正当に選挙された国会における代表者を通じて行動し、"
+        "わが国全土にわたつて自由のもたらす恵沢を確保し"
+    )
+    samples = {
+        "shift_jis": japanese,
+        "euc_jp": japanese,
+        "gbk": "中华人民共和国是工人阶级领导的、以工农联盟为基础的人民民主专政的社会主义国家。",
+        "big5": "中華民國基於三民主義，為民有民治民享之民主共和國。",
+        "euc_kr": "대한민국은 민주공화국이다. 대한민국의 주권은 국민에게 있고, "
+        "모든 권력은 국민으로부터 나온다.",
+        "cp866": "Все люди рождаются свободными и равными в своем достоинстве и правах.",
+    }
+    text, warnings = decode(samples[encoding].encode(encoding))
+    assert warnings and warnings[0].startswith("decoded as")

@@ -161,3 +161,20 @@ def test_it_reads_a_slightly_broken_feed_and_warns():
 def test_it_refuses_what_is_not_a_usable_feed(data, message):
     with pytest.raises(ParseError, match=message):
         parse_feed(data)
+
+
+def test_a_utf8_feed_with_a_bad_byte_is_refused_rather_than_garbled():
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Café</title>'
+        "<item><title>Crème brûlée à la française</title></item></channel></rss>"
+    ).encode()
+    with pytest.raises(ParseError, match=r"invalid UTF-8: line 1 .*\(e8;"):
+        parse_feed(feed.replace(b"fran", b"fr\xe8n"))
+
+
+def test_a_feed_that_declares_another_encoding_is_read_in_it():
+    feed = (
+        '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>C</title>'
+        "<item><title>Crème brûlée à la française</title></item></channel></rss>"
+    ).encode("latin-1")
+    assert [doc.title for doc in parse_feed(feed)] == ["Crème brûlée à la française"]

@@ -1,10 +1,12 @@
 """Saved web pages: article via trafilatura, comment threads via lxml, everything sanitized."""
 
+import time
 from datetime import UTC, datetime
 
 import pytest
+import trafilatura
 
-from archive.importers.base import ParseError, walk
+from archive.importers.base import MAX_BODY_CHARS, ParseError, walk
 from archive.importers.html import parse_html
 
 WORDPRESS_PAGE = """\
@@ -285,3 +287,51 @@ def test_a_deep_thread_parses_to_its_full_depth():
     )
     doc = parse_html(page.encode())
     assert [depth for depth, _ in walk(doc.comments)] == list(range(50))
+
+
+LONG_PARAGRAPH = "The harbour board met again on Tuesday to discuss the quay. " * 8
+
+
+def test_a_page_with_more_text_than_any_article_is_refused_before_extraction():
+    paragraphs = "".join(f"<p>{LONG_PARAGRAPH}</p>" for _ in range(MAX_BODY_CHARS // 480 + 10))
+    page = f"<html><head><title>Huge</title></head><body>{paragraphs}</body></html>"
+    started = time.perf_counter()
+    with pytest.raises(ParseError, match="the page's text besides its comments is .* characters"):
+        parse_html(page.encode())
+    assert time.perf_counter() - started < 5, "refused before trafilatura reads it"
+
+
+def test_a_long_thread_does_not_count_against_the_page_text():
+    comments = "".join(
+        f'<li class="comment"><div class="comment-author"><span class="fn">R{i}</span></div>'
+        f'<div class="comment-content"><p>{LONG_PARAGRAPH * 40}</p></div></li>'
+        for i in range(120)
+    )
+    page = (
+        "<html><head><title>Busy</title></head><body><article><p>The article.</p></article>"
+        f'<ol class="commentlist">{comments}</ol></body></html>'
+    )
+    doc = parse_html(page.encode())
+    assert len(doc.comments) == 120
+    assert sum(len(c.body) for c in doc.comments) > MAX_BODY_CHARS
+
+
+def test_inline_images_and_styles_of_a_page_saved_whole_are_left_out(monkeypatch):
+    """Trafilatura copies the page several times over: it never sees the megabytes of inline
+    data a page saved whole carries, none of which is kept anyway."""
+    seen = []
+    extract = trafilatura.extract
+    monkeypatch.setattr(
+        trafilatura,
+        "extract",
+        lambda page, **options: seen.append(page) or extract(page, **options),
+    )
+    image = "data:image/png;base64," + "iVBORw0KGgo" * 20_000
+    page = (
+        "<html><head><title>Saved whole</title><style>" + ".c{color:red}" * 20_000 + "</style>"
+        f'</head><body><article><h1>Saved whole</h1><p>{LONG_PARAGRAPH}</p><img src="{image}">'
+        f'<p>{LONG_PARAGRAPH.upper()}</p><a href="{image}">the photo</a></article></body></html>'
+    )
+    doc = parse_html(page.encode())
+    assert doc.paragraphs[:2] == [LONG_PARAGRAPH.strip(), LONG_PARAGRAPH.upper().strip()]
+    assert seen and all(len(page) < 10_000 and "base64" not in page for page in seen)
