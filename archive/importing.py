@@ -30,7 +30,7 @@ from archive.importers.base import ParsedDocument, ParseError
 from archive.importers.detect import FORMATS, detect_format
 from archive.importers.feed import parse_feed
 from archive.importers.html import parse_html
-from archive.importers.jsonl import parse_jsonl
+from archive.importers.jsonl import MAX_LINE_BYTES, parse_jsonl
 from archive.importers.text import parse_text
 from archive.loader import OVERRIDE_FIELDS, ImportSession, load_document, restore_records
 from archive.models import BoilerplatePattern
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST_COLUMNS = ("file", *OVERRIDE_FIELDS)
 _CHUNK = 64 * 1024
+EXPORT_SUFFIXES = (".jsonl", ".ndjson")  # read as a stream, never whole
 _DRIVE = re.compile(r"^[A-Za-z]:")
 # Ratios are only judged above this size: tiny files of repeated text compress absurdly well.
 _RATIO_FLOOR = 1024 * 1024
@@ -66,6 +67,9 @@ class InputFile:
     path: str  # shown in reports, and the key of the file's documents
     name: str  # the base name, matched against the manifest's "file" column
     data: bytes
+    # An export (.jsonl) on disk is restored line by line from here, whatever its size: `data`
+    # then holds only its first bytes, for format detection.
+    disk: Path | None = None
 
 
 @dataclass
@@ -226,6 +230,11 @@ def _iter_file(path: Path, display: str, limits: Limits) -> Iterator[InputFile |
         if zipfile.is_zipfile(path):
             yield from iter_zip(display, path, limits)
             return
+        if path.suffix.lower() in EXPORT_SUFFIXES:
+            with path.open("rb") as stream:
+                head = stream.read(_CHUNK)
+            yield InputFile(display, path.name, head, disk=path)
+            return
         size = path.stat().st_size
         if size > limits.max_file_bytes:
             yield Failure(
@@ -238,6 +247,21 @@ def _iter_file(path: Path, display: str, limits: Limits) -> Iterator[InputFile |
         yield Failure(display, f"cannot read the file: {exc.strerror or exc}")
         return
     yield InputFile(display, path.name, data)
+
+
+def _read_whole(item: InputFile) -> InputFile:
+    limit = Limits.from_settings().max_file_bytes
+    size = item.disk.stat().st_size
+    if size > limit:
+        raise ParseError(f"the file is too large: {size:,} bytes; the limit is {limit:,}")
+    return InputFile(item.path, item.name, item.disk.read_bytes())
+
+
+def read_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """The stream's lines, none read past MAX_LINE_BYTES + 1 bytes (parse_jsonl refuses a
+    line that long), so a restore holds one line at a time whatever the file's size."""
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        yield line
 
 
 def iter_inputs(
@@ -446,17 +470,21 @@ def _import_file(
     session,
     batch,
 ):
-    sha256 = hashlib.sha256(item.data).hexdigest()
     try:
         fmt = file_format(item, fmt)
         if fmt == "jsonl":
             # A restore writes sources and authors of its own; it is committed on its own too.
             batch.commit(session)
-            result = restore_records(parse_jsonl(io.BytesIO(item.data)), dry_run=dry_run, user=user)
+            with item.disk.open("rb") if item.disk else io.BytesIO(item.data) as stream:
+                records = parse_jsonl(read_lines(stream))
+                result = restore_records(records, dry_run=dry_run, user=user)
             session.cache.clear()
             summary.count("imported", result.counts["article"])
             summary.warnings += [f"{item.path}: {w}" for w in result.warnings]
             return
+        if item.disk:  # an export's name, another format asked for: read it as any file
+            item = _read_whole(item)
+        sha256 = hashlib.sha256(item.data).hexdigest()
         documents = parse_documents(item, fmt, boilerplate)
         for key, doc in documents:
             if key in skip:

@@ -295,3 +295,40 @@ def test_an_unknown_log_action_is_refused_and_nothing_is_kept():
         restore_records(parse_jsonl(io.StringIO(private_user_line("kept") + line)))
     assert not get_user_model().objects.filter(username="kept").exists()
     assert not Comment.objects.exists()
+
+
+def test_an_export_larger_than_the_file_limit_is_restored_line_by_line(tmp_path):
+    """A backup grows with the archive: an export on disk is read a line at a time, so the
+    per-file import limit (meant for uploads) does not apply to it."""
+    seed_everything()
+    first = export()
+    path = tmp_path / "backup.jsonl"
+    path.write_text(first, encoding="utf-8")
+    assert path.stat().st_size > 4096
+    with throwaway_database("restore") as env:
+        env = {**env, "AGORA_IMPORT_MAX_FILE_BYTES": "4096", "AGORA_UPLOAD_MAX_BYTES": "4096"}
+        manage(env, "migrate", "--noinput")
+        summary = json.loads(manage(env, "import_articles", str(path), "--json"))
+        assert summary["failed"] == 0, summary["failures"]
+        assert manage(env, "export_archive", "-") == first
+
+
+def test_a_line_past_the_limit_is_refused_without_reading_it_whole(tmp_path, monkeypatch):
+    from archive import importing
+
+    monkeypatch.setattr(importing, "MAX_LINE_BYTES", 1000)
+    path = tmp_path / "huge.jsonl"
+    path.write_bytes(b'{"type": "source", "name": "' + b"x" * 5000 + b'"}\n')
+    reads = []
+    real_open = type(path).open
+
+    def spying_open(self, *args, **kwargs):
+        stream = real_open(self, *args, **kwargs)
+        real_readline = stream.readline
+        stream.readline = lambda limit=-1: reads.append(limit) or real_readline(limit)
+        return stream
+
+    monkeypatch.setattr(type(path), "open", spying_open)
+    summary = importing.import_paths([path])
+    assert summary.failed == 1 and "line 1" in summary.failures[0].reason
+    assert reads and all(0 < limit <= 1001 for limit in reads)
