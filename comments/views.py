@@ -149,7 +149,7 @@ def _single_row(request, article, comment: Comment):
     is_moderator = reader_moderates(article, request.user)
     node = Node.from_comment(comment)
     controls = moderation_controls(
-        request, [node], is_moderator=is_moderator, next_url=article.get_absolute_url()
+        request, article, [node], is_moderator=is_moderator, next_url=article.get_absolute_url()
     )
     viewer = Viewer.for_request(request, article, is_moderator=is_moderator)
     return RowRenderer(viewer, controls).row(node, with_structure=False)
