@@ -50,6 +50,7 @@ from archive.models import (
 )
 from archive.sanitize import clean_html, html_to_text, paragraphs_to_html
 from comments.models import Comment, CommentRevision, CommentStatus, ThreadFollow
+from config import pagecache
 from moderation.models import (
     Flag,
     FlagReason,
@@ -373,6 +374,7 @@ class ImportSession:
         except BaseException:
             self.cache.clear()
             raise
+        pagecache.changed()  # the rows went in without model signals
 
     def rollback(self) -> None:
         batch, self._batch = self._batch, None
@@ -914,6 +916,7 @@ def restore_records(records: Iterable[dict], *, dry_run: bool = False, user=None
             _reset_sequences()
             if dry_run:
                 raise _DryRunRollback
+            pagecache.changed()
     except _DryRunRollback:
         pass
     assert result is not None

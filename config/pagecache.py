@@ -6,7 +6,7 @@ up (AGORA_PAGE_CACHE_SECONDS) or anything in the database changes: every save, d
 many-to-many change bumps a generation number kept in the cache, and pages are stored under the
 generation they were rendered in. A comment posted, edited or removed is therefore visible to
 anonymous readers on their next request. Writes that bypass model signals (QuerySet.update(),
-raw SQL) are seen when the copy expires, or at once if the code calls `invalidate()`.
+raw SQL) are seen when the copy expires, or at once if the code calls `changed()`.
 
 Only what is the same for every anonymous reader is stored: GET/HEAD, status 200, no cookie
 set, no CSRF token used (so no page with a form), no CSP nonce, no
@@ -30,6 +30,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, get_max_age
@@ -60,14 +61,25 @@ def invalidate() -> None:
     cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
 
 
+def changed() -> None:
+    """The database changed (or is about to, when its transaction commits): forget every page
+    now, and once more at the commit. A reader's request between the write and its commit
+    still sees the old rows and would store them under the new token; the second one
+    retires that copy. Code that writes without model signals (raw SQL, QuerySet.update(),
+    the importer's bulk inserts) calls this."""
+    invalidate()
+    if connection.in_atomic_block:
+        transaction.on_commit(invalidate)
+
+
 def _on_change(sender, **kwargs) -> None:
     if sender._meta.label_lower not in IGNORED_MODELS:
-        invalidate()
+        changed()
 
 
 def _on_m2m_change(sender, action: str, **kwargs) -> None:
     if action.startswith("post_"):
-        invalidate()
+        changed()
 
 
 post_save.connect(_on_change, dispatch_uid="agora-pagecache-save")
