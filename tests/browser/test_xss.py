@@ -296,16 +296,20 @@ def stored_counts() -> dict[str, int]:
 def imported_pages(*, sample_every: int) -> list[str]:
     """The pages that show a batch of imported documents.
 
-    The list of articles shows every stored title, kicker, dek, source and author name. Bodies
-    and threads are one per article, and a page per vector would not fit in CI: every stored
-    body and comment is gathered, as stored, under one article shown with its whole thread, and
-    every `sample_every`-th article's own pages (the article with its thread, its source, its
-    first author) are visited too.
+    The list of articles (all its pages) shows every stored title, kicker, dek, source and
+    author name. Bodies and threads are one per article, and a page per vector would not fit
+    in CI: every stored body and comment is gathered, as stored, under one article shown with
+    its whole thread, and every `sample_every`-th article's own pages (the article with its
+    thread, its source, its first author) are visited too.
     """
+    from django.conf import settings
+
     from comments.models import Comment
 
     articles = list(Article.objects.select_related("source").prefetch_related("authors"))
-    urls = ["/articles/"]
+    # The gathered article below is listed too.
+    list_pages = -(-(len(articles) + 1) // settings.AGORA_ARTICLES_PER_PAGE)
+    urls = ["/articles/"] + [f"/articles/?page={number}" for number in range(2, list_pages + 1)]
     for article in articles[::sample_every]:
         urls += [article.get_absolute_url() + "?all=1", article.source.get_absolute_url()]
         urls += [author.get_absolute_url() for author in list(article.authors.all())[:1]]
