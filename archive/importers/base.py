@@ -111,6 +111,14 @@ def html_to_paragraphs(html: str | etree._Element) -> list[str]:
             root = lxml.html.fragment_fromstring(html, create_parent="div")
         except (etree.ParserError, ValueError):
             return []
+        except (AssertionError, IndexError):
+            # Markup that opens with its own <html> or doctype is parsed by lxml as a whole
+            # page, and when that page ends up with no <body> lxml asserts (IndexError under
+            # python -O). A feed entry's title can be such markup; one of ours holds it instead.
+            try:
+                root = lxml.html.document_fromstring(f"<html><body>{html}</body></html>").body
+            except (etree.ParserError, ValueError):
+                return []
     else:
         root = html
     paragraphs: list[str] = []

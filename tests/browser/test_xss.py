@@ -9,18 +9,24 @@ shown back, imported files), add one line to SINKS."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from archive.models import Article, Author, Source
+from archive.importers.base import ParsedComment, ParsedDocument
+from archive.importers.text import write_text
+from archive.importing import import_paths
+from archive.models import Article, Author, Source, unique_slug
 from archive.sanitize import paragraphs_to_html
 
 from ..conftest import shared_path
@@ -29,6 +35,7 @@ from .conftest import ARTIFACTS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 BATCH = 500  # vectors per page for the list and body sinks
+IMPORT_BATCH = BATCH - 1  # imported documents per batch: with the gathered article, one list page
 
 # Stubs record any call instead of showing a dialog; the dialog listener is the second net.
 RECORD_CALLS = """
@@ -240,13 +247,311 @@ def search_queries(batch: list[str]) -> list[str]:
     return [f"/search/?q={quote(vector)}" for vector in batch]
 
 
+# --- imported files ---------------------------------------------------------------------------
+# The vectors written into the files the archive takes in (plain text, saved web pages, RSS and
+# Atom feeds) and read by import_paths, as the admin's upload and the import command read them.
+# What the importer refuses reaches no page, so each sink counts what it stored, and a floor
+# (Sink.floor) makes sure most vectors do get through: otherwise the sink would prove nothing.
+# A refusal must be a reason; a parser or loader that crashes on a vector is a failure.
+
+
+@dataclass
+class Placed:
+    """An import sink's pages, and the importer's own account of the batch."""
+
+    urls: list[str]
+    offered: int  # documents in the batch's files that carry the vectors
+    stored: int  # how many of them the importer saved
+    refusals: list[str] = field(default_factory=list)  # its reasons for the others
+    extra: dict[str, int] = field(default_factory=dict)  # other counts worth reporting
+
+
+CRASHED = ("could not be read", "could not be saved")  # import_paths' words for an exception
+
+
+def import_files(files: dict[str, str]) -> tuple[int, list[str]]:
+    """Write the files into a folder and import it: (documents saved, reasons for refusals)."""
+    with tempfile.TemporaryDirectory(prefix="xss-import-") as folder:
+        for name, content in files.items():
+            (Path(folder) / name).write_text(content, encoding="utf-8")
+        summary = import_paths([folder])
+    return len(summary.documents), [failure.reason for failure in summary.failures]
+
+
+def stored_counts() -> dict[str, int]:
+    from comments.models import Comment
+
+    # "Reader N" signs the text files' comment that carries a vector in its text.
+    signed = Comment.objects.exclude(archived_author_name="")
+    return {
+        "sources": Source.objects.count(),
+        "authors": Author.objects.count(),
+        "comments": Comment.objects.count(),
+        "comments signed by a vector": signed.exclude(
+            archived_author_name__regex=r"^Reader \d+$"
+        ).count(),
+    }
+
+
+def imported_pages(*, sample_every: int) -> list[str]:
+    """The pages that show a batch of imported documents.
+
+    The list of articles (all its pages) shows every stored title, kicker, dek, source and
+    author name. Bodies and threads are one per article, and a page per vector would not fit
+    in CI: every stored body and comment is gathered, as stored, under one article shown with
+    its whole thread, and every `sample_every`-th article's own pages (the article with its
+    thread, its source, its first author) are visited too.
+    """
+    from django.conf import settings
+
+    from comments.models import Comment
+
+    articles = list(Article.objects.select_related("source").prefetch_related("authors"))
+    # The gathered article below is listed too.
+    list_pages = -(-(len(articles) + 1) // settings.AGORA_ARTICLES_PER_PAGE)
+    urls = ["/articles/"] + [f"/articles/?page={number}" for number in range(2, list_pages + 1)]
+    for article in articles[::sample_every]:
+        urls += [article.get_absolute_url() + "?all=1", article.source.get_absolute_url()]
+        urls += [author.get_absolute_url() for author in list(article.authors.all())[:1]]
+    gathered = Article(
+        source=Source.objects.create(
+            name="Gathered from the import", slug=unique_slug(Source, "gathered")
+        ),
+        title="Gathered from the import",
+        slug=unique_slug(Article, "gathered"),
+    )
+    gathered.set_body("")
+    gathered.body_html = "\n".join(f"<section>{a.body_html}</section>" for a in articles)
+    gathered.save()
+    # Copies, parents before replies, so that the sampled articles keep their own threads.
+    copies: dict[int, int] = {}
+    rows = list(Comment.objects.exclude(article=gathered).order_by("depth", "id"))
+    for depth in sorted({row.depth for row in rows}):
+        level = [row for row in rows if row.depth == depth]
+        originals = [row.pk for row in level]
+        for row in level:
+            row.pk, row.article, row.parent_id = None, gathered, copies.get(row.parent_id)
+        for original, copy in zip(originals, Comment.objects.bulk_create(level), strict=True):
+            copies[original] = copy.pk
+    return [*urls, gathered.get_absolute_url() + "?all=1"]
+
+
+def text_files(batch: list[str]) -> Placed:
+    """One plain-text file per vector, written by the text format's own writer: the vector is
+    the title, kicker, dek, source, author, a body paragraph, a comment's author and another
+    comment's text. (A first comment whose author does not look like a name is read as the end
+    of the article's text, as the format says.)"""
+    reset_archive()
+    files = {}
+    for n, vector in enumerate(batch):
+        doc = ParsedDocument(
+            title=vector,
+            paragraphs=[vector],
+            kicker=vector,
+            dek=vector,
+            source_name=vector,
+            authors=[vector],
+            comments=[
+                ParsedComment(author_name=vector, body=f"Comment {n}."),
+                ParsedComment(author_name=f"Reader {n}", body=vector),
+            ],
+        )
+        files[f"{n:04d}.txt"] = write_text(doc)
+    stored, refusals = import_files(files)
+    counts = stored_counts()  # before the gathering copies the comments
+    return Placed(imported_pages(sample_every=IMPORT_BATCH), len(files), stored, refusals, counts)
+
+
+def text_addresses(batch: list[str]) -> Placed:
+    """Each vector as a plain-text file's source home page and, in another file, its original
+    address: as given and as the path of an otherwise valid address. The importer refuses a
+    document whose address is not an http(s) URL; the stored ones are shown on their source's
+    page (the home page link) and on the article's page (the link to the original)."""
+    reset_archive()
+    files = {}
+    for n, vector in enumerate(batch):
+        for variant, address in (("given", vector), ("path", f"https://h{n}.example.org/{vector}")):
+            # Each source on a host of its own: sources are matched by domain too.
+            files[f"{n:04d}-home-{variant}.txt"] = write_text(
+                ParsedDocument(
+                    title=f"Home page {n} {variant}",
+                    paragraphs=["Body."],
+                    source_name=f"Source {n} {variant}",
+                    source_url=address,
+                )
+            )
+            files[f"{n:04d}-original-{variant}.txt"] = write_text(
+                ParsedDocument(
+                    title=f"Original {n} {variant}",
+                    paragraphs=["Body."],
+                    source_name="Originals",
+                    url=address,
+                )
+            )
+    stored, refusals = import_files(files)
+    homes = Source.objects.exclude(homepage="")
+    originals = Article.objects.exclude(url="")
+    extra = {
+        f"{what}, {variant}": rows.filter(**{lookup: variant}).count()
+        for what, rows, lookup in (
+            ("home pages", homes, "name__endswith"),
+            ("original addresses", originals, "title__endswith"),
+        )
+        for variant in ("given", "path")
+    }
+    urls = [a.get_absolute_url() for a in originals] + [s.get_absolute_url() for s in homes]
+    return Placed(urls, len(files), stored, refusals, extra)
+
+
+def xml_text(value: str) -> str:
+    # Characters XML 1.0 forbids are dropped, as a feed writer would; the rest is escaped.
+    allowed = "".join(c for c in value if c in "\t\n\r" or c >= " ")
+    return html.escape(allowed, quote=True)
+
+
+RSS_FILE = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel>
+  <title>{v}</title>
+  <link>https://f{n}.example.org/</link>
+  <description>Feed {n}</description>
+  <item>
+    <title>{v} #{n}</title>
+    <link>https://f{n}.example.org/entry</link>
+    <dc:creator>{v}</dc:creator>
+    <pubDate>Tue, 17 Jun 2014 09:30:00 +0000</pubDate>
+    <description>{v}</description>
+    <content:encoded>{v}</content:encoded>
+  </item>
+</channel>
+</rss>
+"""
+
+ATOM_FILE = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title type="html">{v}</title>
+  <link href="https://f{n}.example.org/"/>
+  <id>urn:xss:{n}</id>
+  <updated>2014-06-17T00:00:00Z</updated>
+  <entry>
+    <title type="html">{v} #{n}</title>
+    <link href="https://f{n}.example.org/entry"/>
+    <id>urn:xss:{n}:entry</id>
+    <updated>2014-06-17T00:00:00Z</updated>
+    <author><name>{v}</name></author>
+    <summary type="html">{v}</summary>
+    <content type="html">{v}</content>
+  </entry>
+</feed>
+"""
+
+
+TITLES_RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Titles</title><link>https://rss.example.org/</link>
+{items}
+</channel></rss>
+"""
+TITLES_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Titles</title>
+<link href="https://atom.example.org/"/><id>urn:xss:titles</id>
+<updated>2014-06-17T00:00:00Z</updated>
+{items}
+</feed>
+"""
+
+
+def feed_files(batch: list[str]) -> Placed:
+    """One feed per vector, RSS and Atom in turn: the vector is the feed's title (the source's
+    name) and its entry's title, author, summary and content (HTML, escaped in the XML as
+    feeds carry it). That entry's title has a number after the vector: a title that is only
+    markup is empty once read as text, and the entry would be skipped with all its fields.
+    One RSS and one Atom feed more hold every vector of the batch as a bare entry title."""
+    reset_archive()
+    files = {}
+    for n, vector in enumerate(batch):
+        template, extension = (RSS_FILE, "rss") if n % 2 == 0 else (ATOM_FILE, "atom")
+        files[f"{n:04d}.{extension}"] = template.format(v=xml_text(vector), n=n)
+    files["titles.rss"] = TITLES_RSS.format(
+        items="\n".join(
+            f"<item><title>{xml_text(vector)}</title>"
+            f"<link>https://rss.example.org/{n}/bare</link></item>"
+            for n, vector in enumerate(batch)
+        )
+    )
+    files["titles.atom"] = TITLES_ATOM.format(
+        items="\n".join(
+            f'<entry><title type="html">{xml_text(vector)}</title>'
+            f'<link href="https://atom.example.org/{n}/bare"/><id>urn:xss:titles:{n}</id>'
+            "<updated>2014-06-17T00:00:00Z</updated></entry>"
+            for n, vector in enumerate(batch)
+        )
+    )
+    _, refusals = import_files(files)
+    stored = Article.objects.filter(url__endswith="/entry").count()
+    extra = {
+        "bare entry titles (RSS and Atom)": Article.objects.filter(url__endswith="/bare").count(),
+        **stored_counts(),
+    }
+    urls = imported_pages(sample_every=IMPORT_BATCH)
+    return Placed(urls, len(batch), stored, refusals, extra)
+
+
+HTML_FILE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{text}</title>
+  <meta property="og:site_name" content="{text}">
+  <meta name="author" content="{text}">
+</head>
+<body>
+  <article>
+    <h1>{text}</h1>
+    <p>The opening paragraph of an article, long enough for the extractor to take this block
+    for the article's text rather than for the page's furniture around it.</p>
+    <p>{markup}</p>
+  </article>
+  <div id="comments">
+    <ol class="commentlist">
+      <li class="comment" id="comment-1">
+        <div class="comment-author vcard"><cite class="fn">{text}</cite> says:</div>
+        <div class="comment-content"><p>{markup}</p></div>
+      </li>
+      <li class="comment" id="comment-2">
+        <div class="comment-author vcard"><cite class="fn">{markup}</cite> says:</div>
+        <div class="comment-content"><p>Comment {n}.</p></div>
+      </li>
+    </ol>
+  </div>
+</body>
+</html>
+"""
+
+
+def html_files(batch: list[str]) -> Placed:
+    """One saved page per vector: escaped as text in the page's title, site name, author and
+    headline, and as markup (unescaped, as a hostile page would hold it) in a body paragraph,
+    a WordPress comment's text and another comment's author. (Few vectors become the article's
+    author: trafilatura drops a name that does not read like a person's.)"""
+    reset_archive()
+    files = {
+        f"{n:04d}.html": HTML_FILE.format(text=html.escape(vector), markup=vector, n=n)
+        for n, vector in enumerate(batch)
+    }
+    stored, refusals = import_files(files)
+    counts = stored_counts()  # before the gathering copies the comments
+    return Placed(imported_pages(sample_every=50), len(files), stored, refusals, counts)
+
+
 @dataclass(frozen=True)
 class Sink:
     name: str
-    place: Callable[[list[str]], list[str]]  # store a batch, return the URLs that show it
+    place: Callable[[list[str]], list[str] | Placed]  # store a batch, return the URLs showing it
     batch: int = BATCH
     places: int = 1  # how many places one call fills with each vector
     step: int = 1  # every vector, or every step-th one for sinks that need a page per vector
+    floor: float = 0.0  # for import sinks: the share of documents that must be stored
 
 
 SINKS = [
@@ -265,7 +570,77 @@ SINKS = [
     ),
     Sink("profile bio", profiles, batch=100, step=40),
     Sink("search query shown back", search_queries, batch=100, step=40),
+    # Importing costs more than placing rows (a source and authors of its own per document,
+    # the parsers, trafilatura's ~35 ms a page): these take every step-th vector to fit in CI.
+    Sink(
+        "imported text file: title, kicker, dek, source, author, body, comment author and text",
+        text_files,
+        batch=IMPORT_BATCH,
+        places=8,
+        step=3,
+        floor=0.95,
+    ),
+    Sink(
+        "imported text file: source home page, original address",
+        text_addresses,
+        batch=IMPORT_BATCH,
+        places=2,
+        step=16,
+        # Most vectors hold a space or are no http(s) address: refused, as they must be.
+        floor=0.03,
+    ),
+    Sink(
+        "imported RSS/Atom feed: feed title, entry title (numbered and bare), author, content",
+        feed_files,
+        batch=IMPORT_BATCH,
+        places=5,
+        step=4,
+        floor=0.9,
+    ),
+    Sink(
+        "imported web page: title, site name, author, body, comment author and text",
+        html_files,
+        batch=IMPORT_BATCH,
+        places=6,
+        step=16,
+        floor=0.9,
+    ),
 ]
+
+
+@dataclass
+class ImportTally:
+    """What an import sink's batches stored and refused, and why."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    refusals: Counter[str] = field(default_factory=Counter)
+
+    def add(self, placed: Placed, where: str) -> list[str]:
+        """Count a batch; return its failures: the importer crashing instead of refusing."""
+        self.counts.update(offered=placed.offered, stored=placed.stored, **placed.extra)
+        # Counted by kind: without the quoted value and the numbers.
+        self.refusals.update(
+            re.sub(r"\d[\d,]*", "N", re.sub(r"'.*'|\".*\"", "…", reason))[:100]
+            for reason in placed.refusals
+        )
+        return [
+            f"{where}: the importer crashed: {reason[:300]}"
+            for reason in placed.refusals
+            if reason.startswith(CRASHED)
+        ]
+
+    def report(self) -> dict:
+        return {
+            "documents": dict(self.counts),
+            "refused": self.counts["offered"] - self.counts["stored"],
+            "refusals": dict(self.refusals.most_common(6)),
+        }
+
+    def below(self, floor: float, name: str) -> list[str]:
+        stored, offered = self.counts["stored"], self.counts["offered"]
+        if stored >= floor * offered:
+            return []
+        return [f"{name}: only {stored} of {offered} documents stored (floor {floor:.0%})"]
 
 
 def open_page(browser, live_server, dialogs: list[str]):
@@ -313,10 +688,20 @@ def test_no_vector_runs_in_any_sink(browser, live_server, settings, csp):
         for sink in SINKS:
             pages = 0
             began = time.monotonic()
+            placing = 0.0  # of which storing the batches, the rest is the browser's
             chosen = vectors[:: sink.step]
+            tally = ImportTally()
             for start in range(0, len(chosen), sink.batch):
                 batch = chosen[start : start + sink.batch]
-                for url in sink.place(batch):
+                placed_at = time.monotonic()
+                urls = sink.place(batch)
+                placing += time.monotonic() - placed_at
+                if isinstance(urls, Placed):
+                    failures += tally.add(
+                        urls, f"{sink.name} (vectors {start}–{start + len(batch) - 1})"
+                    )
+                    urls = urls.urls
+                for url in urls:
                     response = page.goto(url, wait_until="domcontentloaded")
                     pages += 1
                     assert response.status == 200, (sink.name, url, response.status)
@@ -333,7 +718,14 @@ def test_no_vector_runs_in_any_sink(browser, live_server, settings, csp):
                     bad = page.evaluate(INSPECT_DOM)
                     if bad:
                         failures.append(f"{where}: in the DOM {bad[:5]}")
-            report[sink.name] = {"pages": pages, "seconds": round(time.monotonic() - began, 1)}
+            report[sink.name] = {
+                "pages": pages,
+                "seconds": round(time.monotonic() - began, 1),
+                "storing seconds": round(placing, 1),
+            }
+            if tally.counts:
+                report[sink.name] |= tally.report()
+                failures += tally.below(sink.floor, sink.name)
     finally:
         context.close()
     failures += [f"dialog shown: {message!r}" for message in dialogs]

@@ -128,3 +128,17 @@ def test_html_to_paragraphs_splits_blocks_and_keeps_line_breaks():
     )
     assert html_to_paragraphs(html) == ["One bold word.", "Two\nlines", "item"]
     assert html_to_paragraphs("") == []
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        ("<html ontouchstart=alert(1)>", []),
+        ("<html id=x tabindex=1 onfocus=alert(1)></html>", []),
+        ("<!doctype html><html><head></head></html>", []),
+        ("<HTML><HEAD><TITLE>Kept</TITLE></HEAD></HTML> too", ["Kept too"]),
+    ],
+)
+def test_html_to_paragraphs_reads_markup_that_opens_a_page_of_its_own(markup, expected):
+    # lxml parses these as whole pages and, finding no <body>, fails an assertion of its own.
+    assert html_to_paragraphs(markup) == expected

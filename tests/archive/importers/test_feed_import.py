@@ -110,6 +110,16 @@ def test_it_reports_skipped_entries_without_title():
     assert docs[0].warnings == ["skipped entry 3: it has no title"]
 
 
+def test_an_entry_titled_with_a_page_of_its_own_spoils_no_other_entry():
+    # An XSS vector from the shared lists: once crashed the whole feed's import.
+    rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Site</title>
+    <item><title>&lt;html ontouchstart=alert(1)&gt;</title></item>
+    <item><title>Kept</title></item></channel></rss>"""
+    docs = parse_feed(rss)
+    assert [doc.title for doc in docs] == ["Kept"]
+    assert docs[0].warnings == ["skipped entry 1: it has no title"]
+
+
 def test_it_reads_atom_entries_with_several_authors():
     docs = parse_feed(ATOM)
     entry = docs[0]
