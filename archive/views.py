@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from comments.discussion import discussion_context, with_reader_state
+from comments.discussion import discussion_context, render_discussion, with_reader_state
 from config.pagecache import fragment
 
 from .filters import ArticleFilter
@@ -53,7 +53,7 @@ def article_detail(request, slug: str):
     articles = Article.objects.select_related("source").prefetch_related("authors")
     article = get_object_or_404(with_reader_state(articles, request.user), slug=slug)
     context = {"article": article, **discussion_context(request, article)}
-    return render(request, "archive/article_detail.html", context)
+    return render_discussion(request, "archive/article_detail.html", context)
 
 
 def source_list(request):

@@ -17,7 +17,13 @@ from config.ratelimit import ratelimit
 from moderation.standing import posting_block_for
 
 from . import actions
-from .discussion import moderation_controls, new_form, reader_moderates, subtree_context
+from .discussion import (
+    moderation_controls,
+    new_form,
+    reader_moderates,
+    render_discussion,
+    subtree_context,
+)
 from .forms import CommentForm, EditForm
 from .markup import render_markdown
 from .models import Comment, CommentStatus, Notification
@@ -40,14 +46,14 @@ def _wants_json(request) -> bool:
 def permalink(request, pk: int):
     comment = _visible_comment(request, pk)
     context = subtree_context(request, comment, with_ancestors=True)
-    return render(request, "comments/permalink.html", context)
+    return render_discussion(request, "comments/permalink.html", context)
 
 
 @require_GET
 def continue_thread(request, pk: int):
     comment = _visible_comment(request, pk)
     context = subtree_context(request, comment, with_ancestors=False)
-    return render(request, "comments/continue.html", context)
+    return render_discussion(request, "comments/continue.html", context)
 
 
 @require_http_methods(["GET", "POST"])
