@@ -14,7 +14,7 @@ from django.urls import reverse
 from archive.models import Article, ArticleRevision, BoilerplatePattern
 from comments.models import Comment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_dir")]
 
 TEXT = b"""Title: Ferry returns
 Kicker: Transport
@@ -35,19 +35,6 @@ Second paragraph.
 
     Agreed.
 """
-
-
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    settings.AGORA_IMPORT_DIR = tmp_path / "imports"
-    return settings.AGORA_IMPORT_DIR
-
-
-@pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_superuser("boss", "boss@example.org", None)
-    client.force_login(user)
-    return user
 
 
 UPLOAD = reverse("admin:archive_article_import")

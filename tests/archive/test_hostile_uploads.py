@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -137,19 +136,6 @@ def test_the_many_entries_zip_holds_10_000_articles(files):
 
 
 # --- the admin upload ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def import_dir(settings, tmp_path):
-    settings.AGORA_IMPORT_DIR = tmp_path / "imports"
-    return settings.AGORA_IMPORT_DIR
-
-
-@pytest.fixture
-def staff(client):
-    user = get_user_model().objects.create_superuser("boss", "boss@example.org", None)
-    client.force_login(user)
-    return user
 
 
 def post_file(client, path: Path):
