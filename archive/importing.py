@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST_COLUMNS = ("file", *OVERRIDE_FIELDS)
 _CHUNK = 64 * 1024
-EXPORT_SUFFIXES = (".jsonl", ".ndjson")  # read as a stream, never whole
+EXPORT_SUFFIXES = (".jsonl", ".ndjson")  # past the file limit, read as a stream
 _DRIVE = re.compile(r"^[A-Za-z]:")
 # Ratios are only judged above this size: tiny files of repeated text compress absurdly well.
 _RATIO_FLOOR = 1024 * 1024
@@ -67,8 +67,8 @@ class InputFile:
     path: str  # shown in reports, and the key of the file's documents
     name: str  # the base name, matched against the manifest's "file" column
     data: bytes
-    # An export (.jsonl) on disk is restored line by line from here, whatever its size: `data`
-    # then holds only its first bytes, for format detection.
+    # An export (.jsonl) on disk past the file limit is restored line by line from here:
+    # `data` then holds only its first bytes, for format detection.
     disk: Path | None = None
 
 
@@ -230,12 +230,12 @@ def _iter_file(path: Path, display: str, limits: Limits) -> Iterator[InputFile |
         if zipfile.is_zipfile(path):
             yield from iter_zip(display, path, limits)
             return
-        if path.suffix.lower() in EXPORT_SUFFIXES:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes and path.suffix.lower() in EXPORT_SUFFIXES:
             with path.open("rb") as stream:
                 head = stream.read(_CHUNK)
             yield InputFile(display, path.name, head, disk=path)
             return
-        size = path.stat().st_size
         if size > limits.max_file_bytes:
             yield Failure(
                 display,
@@ -247,14 +247,6 @@ def _iter_file(path: Path, display: str, limits: Limits) -> Iterator[InputFile |
         yield Failure(display, f"cannot read the file: {exc.strerror or exc}")
         return
     yield InputFile(display, path.name, data)
-
-
-def _read_whole(item: InputFile) -> InputFile:
-    limit = Limits.from_settings().max_file_bytes
-    size = item.disk.stat().st_size
-    if size > limit:
-        raise ParseError(f"the file is too large: {size:,} bytes; the limit is {limit:,}")
-    return InputFile(item.path, item.name, item.disk.read_bytes())
 
 
 def read_lines(stream: IO[bytes]) -> Iterator[bytes]:
@@ -482,8 +474,11 @@ def _import_file(
             summary.count("imported", result.counts["article"])
             summary.warnings += [f"{item.path}: {w}" for w in result.warnings]
             return
-        if item.disk:  # an export's name, another format asked for: read it as any file
-            item = _read_whole(item)
+        if item.disk:  # past the file limit, only an export is read (line by line)
+            raise ParseError(
+                f"the file is too large to read as {fmt}: only a JSON Lines export may be "
+                "larger than the import's file limit"
+            )
         sha256 = hashlib.sha256(item.data).hexdigest()
         documents = parse_documents(item, fmt, boilerplate)
         for key, doc in documents:

@@ -329,6 +329,9 @@ def test_a_line_past_the_limit_is_refused_without_reading_it_whole(tmp_path, mon
         return stream
 
     monkeypatch.setattr(type(path), "open", spying_open)
-    summary = importing.import_paths([path])
+    small = importing.Limits(
+        max_files=10, max_total_bytes=10**9, max_file_bytes=1000, max_ratio=100
+    )
+    summary = importing.import_paths([path], limits=small)  # past the limit: streamed
     assert summary.failed == 1 and "line 1" in summary.failures[0].reason
     assert reads and all(0 < limit <= 1001 for limit in reads)
