@@ -14,6 +14,7 @@ from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -61,17 +62,30 @@ def paused_gc():
 def render_discussion(request, template: str, context: dict) -> HttpResponse:
     """Render a page holding a discussion, then release the discussion's rows and nodes.
 
+    The rows (megabytes at 5,000 comments) are not passed through the template engine:
+    every nesting level of a template (blocks, includes, `extends`) joins its children's
+    output into a new string, which would copy the whole thread a dozen times. The page is
+    rendered around an unguessable marker, and the rows are put in its place as bytes.
+
     Django's template Context and the dicts pushed onto it refer to each other, so whatever a
     rendered context holds is freed only by the cyclic garbage collector, which then walks
     every node and row of the thread (a tenth of a 5,000-comment page). Released here, they
     are freed at once by reference counting; the collector stays paused until then.
     """
+    discussion = context.get("discussion")
     with paused_gc():
-        try:
+        if discussion is None:
             return render(request, template, context)
+        try:
+            discussion.slot = f"<!--thread-rows-{uuid.uuid4().hex}-->"
+            page = render_to_string(template, context, request)
+            parts = page.split(discussion.slot)
+            if len(parts) == 1:
+                return HttpResponse(page)
+            rows = "".join(discussion.rows).encode()
+            return HttpResponse(rows.join(part.encode() for part in parts))
         finally:
-            if "discussion" in context:
-                context["discussion"].release()
+            discussion.release()
 
 
 def with_reader_state(articles: QuerySet, user) -> QuerySet:
@@ -156,6 +170,7 @@ class Discussion:
     root: Node | None = None
     ancestors: list[SafeString] = field(default_factory=list)
     featured: list[Featured] = field(default_factory=list)
+    slot: str | None = None  # the marker standing for the rows (see render_discussion)
 
     sorts = SORTS
 
@@ -165,7 +180,10 @@ class Discussion:
 
     @property
     def html(self) -> SafeString:
-        """The rows as one string: a template loop over 5,000 rows costs more than the join."""
+        """The rows as one string (a template loop over 5,000 rows costs more than the join),
+        or the marker that render_discussion replaces with them."""
+        if self.slot is not None:
+            return SafeString(self.slot)
         return SafeString("".join(self.rows))
 
     @property
@@ -210,10 +228,13 @@ FEATURED_EXCERPT = 160
 def featured_comments(tree, shown_ids: set[int], permalink: str) -> list[Featured]:
     """The thread's featured (published) comments in thread order, linked to their row when
     it is on this page, else to their own page. Plain text: the template escapes it."""
+    chosen = [
+        node
+        for node in tree.by_id.values()
+        if node.is_featured and node.status == CommentStatus.PUBLISHED
+    ]
     featured = []
-    for node in sorted(tree.by_id.values(), key=lambda n: (n.when, n.id)):
-        if not node.is_featured or node.status != CommentStatus.PUBLISHED:
-            continue
+    for node in sorted(chosen, key=lambda n: (n.when, n.id)):
         text = " ".join(html_to_text(node.body_html).split())
         if len(text) > FEATURED_EXCERPT:
             text = text[: FEATURED_EXCERPT - 1].rstrip() + "…"

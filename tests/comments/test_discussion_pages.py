@@ -373,3 +373,24 @@ def test_nul_bytes_in_a_body_get_a_message_not_an_error(client_for, article):
         reverse("comments:post", args=[article.slug]), {"body": "a\x00b"}
     )
     assert response.status_code in (302, 400)
+
+
+@pytest.mark.parametrize("page", ["article", "permalink", "continue"])
+def test_the_rows_take_the_place_of_their_marker_once(client, users, article, page):
+    # The rows are spliced into the rendered page as bytes (see render_discussion).
+    top = make_comment(article, user=users["author"], body="Première — 日本語 → ok")
+    reply = make_comment(article, parent=top, user=users["other"], body="A reply.")
+    url = {
+        "article": article.get_absolute_url(),
+        "permalink": reverse("comments:permalink", args=[top.pk]),
+        "continue": reverse("comments:continue", args=[top.pk]),
+    }[page]
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "thread-rows-" not in html
+    assert html.count(f'id="c{reply.pk}"') == 1
+    assert html.index('<ol class="thread">') < html.index(f'id="c{reply.pk}"')
+    assert html.index(f'id="c{reply.pk}"') < html.index("</html>")
+    assert "Première — 日本語 → ok" in html
+    assert int(response["Content-Length"]) == len(response.content)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from comments.rendering import RowRenderer, Viewer, relative_time
+from comments.rendering import RowRenderer, Viewer, relative_time, time_html
 from comments.tree import Node
 
 NOW = datetime.datetime(2026, 11, 21, 12, 0, tzinfo=datetime.UTC)
@@ -65,6 +67,23 @@ def test_relative_times_agree_on_both_paths(delta, text, db):
     assert html.endswith(f">{text}</time>")
     assert f'datetime="{when.isoformat(timespec="seconds")}"' in html
     assert f'title="{when.day} {when:%B} {when.year}, {when:%H:%M} UTC"' in html
+
+
+@given(
+    st.lists(
+        st.datetimes(
+            min_value=datetime.datetime(1900, 1, 1),
+            max_value=datetime.datetime(2100, 1, 1),
+            timezones=st.just(datetime.UTC),
+        ),
+        max_size=20,
+    )
+)
+def test_the_fast_utc_times_match_the_general_formatter(values):
+    # One renderer for the list: its per-day spellings are reused between rows.
+    renderer = RowRenderer(viewer())
+    for value in values:
+        assert renderer.time(value) == time_html(value, NOW, datetime.UTC)
 
 
 def test_names_are_escaped(db):
