@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -30,8 +30,84 @@ def backend() -> Backend:
 
 
 def by_relevance(qs: QuerySet) -> QuerySet:
-    """Rows from search_articles/search_comments (with text), best match first."""
+    """Rows from search_articles/search_comments (with text), best match first by the
+    engine's score alone. Articles are ordered with `articles_by_relevance`."""
     return qs.order_by(*backend().relevance_order)
+
+
+TIERS = 3
+
+
+def articles_by_relevance(q: str | Query, narrow=None, qs: QuerySet | None = None) -> RankedTiers:
+    """Articles matching `q` (which must have words) in relevance order: first those with
+    every word in the title, then those with every word in the title, kicker or dek, then the
+    rest; the engine's score orders each tier. `narrow(qs)` adds the caller's filters (the
+    same to the whole set and to each tier).
+
+    Scoring is the costly part of a search: for a word in half the archive, every match has
+    to be scored before the best can be known. In tiers, the first page of such a search
+    scores only the title matches (a few percent of them); the body-only tier is scored only
+    by a reader who pages past every title, kicker and dek match."""
+    from archive.models import Article
+
+    query = _as_query(q)
+    qs = Article.objects.all() if qs is None else qs
+    narrow = narrow or (lambda found: found)
+    order = backend().relevance_order
+    return RankedTiers(
+        narrow(search_articles(qs, query)),
+        [narrow(search_articles(qs, query, tier=n)).order_by(*order) for n in range(TIERS)],
+    )
+
+
+class RankedTiers:
+    """A sliceable sequence over tiers of ordered querysets, read one after another: a slice
+    queries only the tiers it reaches, and counts a tier only to skip past it. `base` (all
+    the tiers at once, unordered) is what to count. The tiers' prefetches are made once for
+    the rows of a slice, whichever tiers they came from."""
+
+    ordered = True
+
+    def __init__(self, base: QuerySet, tiers: list[QuerySet]):
+        self.base = base
+        self.prefetch = tiers[0]._prefetch_related_lookups if tiers else ()
+        self.tiers = [tier.prefetch_related(None) for tier in tiers]
+
+    def count(self) -> int:
+        return self.base.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0:])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            if key < 0:
+                raise IndexError("negative indexes are not supported")
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        if key.step not in (None, 1) or (key.start or 0) < 0 or (key.stop or 0) < 0:
+            raise ValueError("only forward slices without a step are supported")
+        start, stop = key.start or 0, key.stop
+        wanted = None if stop is None else stop - start
+        rows: list = []
+        for tier in self.tiers:
+            if wanted is not None and wanted <= 0:
+                break
+            got = list(tier[start:] if wanted is None else tier[start : start + wanted])
+            rows += got
+            if wanted is not None:
+                wanted -= len(got)
+            # Where the next tier's part of the slice starts: at its top once this tier gave
+            # rows (it was read to its end, or the slice is full); else past what it holds.
+            start = 0 if got else max(0, start - tier.count())
+        if self.prefetch:
+            prefetch_related_objects(rows, *self.prefetch)
+        return rows
 
 
 class CappedCount:
@@ -41,7 +117,9 @@ class CappedCount:
 
     def __init__(self, qs: QuerySet, cap: int = 1000, *, count_from: QuerySet | None = None):
         self.qs, self.cap = qs, cap
-        self.count_from = qs if count_from is None else count_from
+        if count_from is None:
+            count_from = qs.base if isinstance(qs, RankedTiers) else qs
+        self.count_from = count_from
         self.ordered = True
         self._count: int | None = None
 
@@ -97,9 +175,9 @@ def _source_filter(names: list[str], prefix: str = "") -> Q:
     return q
 
 
-def search_articles(qs: QuerySet, q: str | Query) -> QuerySet:
+def search_articles(qs: QuerySet, q: str | Query, *, tier: int | None = None) -> QuerySet:
     query = _as_query(q)
-    qs = backend().match_articles(qs, query)
+    qs = backend().match_articles(qs, query, tier=tier)
     if query.sources:
         qs = qs.filter(_source_filter(query.sources))
     if query.authors:

@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32
+# A one-letter prefix stands for a good part of the dictionary: reading all those words'
+# lists takes seconds (the indexes keep two- and three-letter prefixes ready).
+MIN_PREFIX = 2
 
 FIELDS = ("source", "author", "commenter", "title", "before", "after", "in", "is", "status")
 STATUSES = ("published", "pending", "removed", "deleted", "spam")
@@ -172,6 +175,12 @@ def parse(raw: str, *, moderator: bool = False) -> Query:
             if term is None:
                 pending_or = False
                 continue
+            if term.prefix and len(term.text) < MIN_PREFIX:
+                query.hints.append(
+                    f"a prefix needs at least {MIN_PREFIX} letters: {term.text}* was searched "
+                    f"as the word {term.text}"
+                )
+                term = replace(term, prefix=False)
             if len(query.must) + len(query.exclude) >= MAX_TERMS:
                 query.hints.append(f"Only the first {MAX_TERMS} terms were used.")
                 break

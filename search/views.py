@@ -12,7 +12,7 @@ from comments.models import Comment, CommentStatus
 from config.ratelimit import client_key, hit, too_many_requests
 
 from . import engine
-from .engine import CappedCount
+from .engine import CappedCount, RankedTiers
 from .forms import TABS, SearchForm
 from .query import Query, parse
 
@@ -86,20 +86,24 @@ def _has_filters(form: SearchForm) -> bool:
     return any(form.value(name) for name in ("source", "author", "date_from", "date_to"))
 
 
-def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet:
-    qs = Article.objects.search(query).select_related("source").prefetch_related("authors")
-    # The page never shows bodies: keep them out of the rows the database sorts.
-    qs = qs.defer("body_html", "body_text")
-    if form.value("source"):
-        qs = qs.filter(source=form.value("source"))
-    if form.value("author"):
-        qs = qs.filter(authors=form.value("author"))
-    if form.value("date_from"):
-        qs = qs.filter(published__gte=form.value("date_from"))
-    if form.value("date_to"):
-        qs = qs.filter(published__lte=form.value("date_to"))
+def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | RankedTiers:
+    def narrow(qs: QuerySet) -> QuerySet:
+        qs = qs.select_related("source").prefetch_related("authors")
+        # The page never shows bodies: keep them out of the rows the database sorts.
+        qs = qs.defer("body_html", "body_text")
+        if form.value("source"):
+            qs = qs.filter(source=form.value("source"))
+        if form.value("author"):
+            qs = qs.filter(authors=form.value("author"))
+        if form.value("date_from"):
+            qs = qs.filter(published__gte=form.value("date_from"))
+        if form.value("date_to"):
+            qs = qs.filter(published__lte=form.value("date_to"))
+        return qs
+
     if sort == "relevance" and query.must:
-        return engine.by_relevance(qs)
+        return engine.articles_by_relevance(query, narrow)
+    qs = narrow(Article.objects.search(query))
     return qs.oldest() if sort == "oldest" else qs.newest()
 
 

@@ -18,9 +18,11 @@ class Backend:
     # How to order rows annotated with `search_rank`, best first.
     relevance_order: tuple[str, ...] = ()
 
-    def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
+    def match_articles(self, qs: QuerySet, query: Query, tier: int | None = None) -> QuerySet:
         """Rows matching the query's text, annotated with `search_rank` (its scale and direction
-        are the engine's: order with `relevance_order`)."""
+        are the engine's: order with `relevance_order`). With `tier`, only the matches of one
+        relevance tier (see engine.articles_by_relevance): 0, every word in the title; 1, every
+        word in the title, kicker or dek, but not all in the title; 2, the rest."""
         raise NotImplementedError
 
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:

@@ -30,19 +30,25 @@ HEADLINE = {
 }
 
 
-def lexeme(term: Term, *, titles: bool) -> str:
+def lexeme(term: Term, *, titles: bool, weights: str = "") -> str:
+    """`weights` narrows the term to those parts of the document (A title, B kicker and dek,
+    C body); a `title:` term stays in the title whatever they are."""
     text = term.text.replace("'", " ").replace("\\", " ").strip()
-    suffix = ("A" if term.title_only and titles else "") + ("*" if term.prefix else "")
+    if term.title_only and titles:
+        weights = "A"
+    suffix = weights + ("*" if term.prefix else "")
     return f"'{text}'" + (f":{suffix}" if suffix else "")
 
 
-def compile_tsquery(query: Query, *, titles: bool) -> tuple[str, str]:
+def compile_tsquery(query: Query, *, titles: bool, weights: str = "") -> tuple[str, str]:
+    """(positive, negative) tsquery texts; `weights` narrows the positive terms only."""
     parts = []
     for clause in query.must:
         if isinstance(clause, AnyOf):
-            parts.append("(" + " | ".join(lexeme(t, titles=titles) for t in clause.terms) + ")")
+            inner = " | ".join(lexeme(t, titles=titles, weights=weights) for t in clause.terms)
+            parts.append(f"({inner})")
         else:
-            parts.append(lexeme(clause, titles=titles))
+            parts.append(lexeme(clause, titles=titles, weights=weights))
     positive = " & ".join(parts)
     negative = " | ".join(lexeme(t, titles=titles) for t in query.exclude)
     if positive and negative:
@@ -50,16 +56,29 @@ def compile_tsquery(query: Query, *, titles: bool) -> tuple[str, str]:
     return positive, negative
 
 
+def tier_tsquery(query: Query, tier: int) -> str:
+    """The matches of one relevance tier, by the words' weights: A title, B kicker and dek
+    (the "head" is A or B). The excluded words are excluded everywhere, as in the search."""
+    words_only = Query(must=query.must)
+    words, _ = compile_tsquery(words_only, titles=True)
+    title, _ = compile_tsquery(words_only, titles=True, weights="A")
+    head, _ = compile_tsquery(words_only, titles=True, weights="AB")
+    _, excluded = compile_tsquery(query, titles=True)
+    expr = {0: title, 1: f"({head}) & !({title})", 2: f"({words}) & !({head})"}[tier]
+    return f"({expr}) & !({excluded})" if excluded else expr
+
+
 def ts(expr: str) -> SearchQuery:
     return SearchQuery(expr, search_type="raw", config=CONFIG)
 
 
 class PostgresBackend(Backend):
-    def _match(self, qs, query, model, titles):
+    def _match(self, qs, query, model, titles, tier=None):
         positive, negative = compile_tsquery(query, titles=titles)
         if positive:
             tsquery = ts(positive)
-            return qs.filter(search_document__document=tsquery).annotate(
+            narrowed = tsquery if tier is None else ts(tier_tsquery(query, tier))
+            return qs.filter(search_document__document=narrowed).annotate(
                 search_rank=SearchRank(F("search_document__document"), tsquery, cover_density=True)
             )
         if negative:
@@ -68,8 +87,8 @@ class PostgresBackend(Backend):
 
     relevance_order = ("-search_rank", "-id")
 
-    def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
-        return self._match(qs, query, ArticleDocument, titles=True)
+    def match_articles(self, qs: QuerySet, query: Query, tier: int | None = None) -> QuerySet:
+        return self._match(qs, query, ArticleDocument, titles=True, tier=tier)
 
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         return self._match(qs, query, CommentDocument, titles=False)

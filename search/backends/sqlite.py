@@ -31,8 +31,8 @@ def compile_term(term: Term, *, titles: bool) -> str:
     return expr
 
 
-def compile_match(query: Query, *, titles: bool) -> tuple[str, str]:
-    """(positive, negative) MATCH expressions; either may be empty."""
+def compile_parts(query: Query, *, titles: bool) -> tuple[str, str]:
+    """(words, excluded): what must match, and what must not; either may be empty."""
     parts = []
     for clause in query.must:
         if isinstance(clause, AnyOf):
@@ -40,16 +40,42 @@ def compile_match(query: Query, *, titles: bool) -> tuple[str, str]:
             parts.append(f"({inner})")
         else:
             parts.append(compile_term(clause, titles=titles))
-    positive = " AND ".join(parts)
-    negative = " OR ".join(compile_term(t, titles=titles) for t in query.exclude)
+    words = " AND ".join(parts)
+    excluded = " OR ".join(compile_term(t, titles=titles) for t in query.exclude)
+    return words, excluded
+
+
+def compile_match(query: Query, *, titles: bool) -> tuple[str, str]:
+    """(positive, negative) MATCH expressions; either may be empty."""
+    positive, negative = compile_parts(query, titles=titles)
     if positive and negative:
         positive = f"({positive}) NOT ({negative})"
     return positive, negative
 
 
+def tier_match(query: Query, tier: int) -> str:
+    """The matches of one relevance tier. A column filter applies to every phrase inside it,
+    and nested in another (a title: term) the two intersect; the words (never negated)
+    matched within some columns also match anywhere, so only the body tier, the costly one,
+    intersects with the words' whole match. One expression, not a second MATCH on the same
+    table: FTS5 drops every row when given two `=` constraints on it."""
+    words, excluded = compile_parts(query, titles=True)
+    title = f"title : ({words})"
+    head = f"{{title kicker dek}} : ({words})"
+    if tier == 0:
+        expr, unwanted = title, excluded
+    elif tier == 1:
+        expr, unwanted = head, " OR ".join(filter(None, [f"({title})", excluded]))
+    else:
+        expr, unwanted = words, " OR ".join(filter(None, [f"({head})", excluded]))
+    return f"({expr}) NOT ({unwanted})" if unwanted else expr
+
+
 class SqliteBackend(Backend):
-    def _match(self, qs, query, model, relation, titles):
+    def _match(self, qs, query, model, relation, titles, tier=None):
         positive, negative = compile_match(query, titles=titles)
+        if positive and tier is not None:
+            positive = tier_match(query, tier)
         if positive:
             # bm25: smaller is better. Ordering by the bare rank column lets FTS5 hand rows over
             # already sorted, so a LIMIT stops the join after one page.
@@ -62,8 +88,8 @@ class SqliteBackend(Backend):
 
     relevance_order = ("search_rank",)
 
-    def match_articles(self, qs: QuerySet, query: Query) -> QuerySet:
-        return self._match(qs, query, ArticleFts, "search_fts", titles=True)
+    def match_articles(self, qs: QuerySet, query: Query, tier: int | None = None) -> QuerySet:
+        return self._match(qs, query, ArticleFts, "search_fts", titles=True, tier=tier)
 
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         return self._match(qs, query, CommentFts, "search_fts", titles=False)

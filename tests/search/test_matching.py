@@ -5,7 +5,8 @@ import pytest
 
 from archive.models import Article
 from comments.models import Comment
-from search.engine import by_relevance
+from search.engine import articles_by_relevance
+from search.query import parse
 
 ARTICLE_CASES = [
     ("ferry", {"ferry", "heat"}),
@@ -101,15 +102,79 @@ def test_comments_match_for_moderators(corpus, q, expected):
     assert keys(corpus, Comment.objects.search(q, corpus.moderator)) == expected
 
 
+def ranked(q: str) -> list[int]:
+    return [a.pk for a in articles_by_relevance(q)]
+
+
 def test_a_title_match_ranks_above_a_body_match(corpus):
-    ranked = by_relevance(Article.objects.search("ferry"))
-    assert [a.pk for a in ranked] == [corpus.articles["ferry"].pk, corpus.articles["heat"].pk]
+    assert ranked("ferry") == [corpus.articles["ferry"].pk, corpus.articles["heat"].pk]
 
 
 def test_a_kicker_or_dek_match_ranks_above_a_body_match(corpus):
     # "timetable": in the dek of "heat", in the body of "ferry".
-    ranked = by_relevance(Article.objects.search("timetable"))
-    assert ranked[0].pk == corpus.articles["heat"].pk
+    assert ranked("timetable")[0] == corpus.articles["heat"].pk
+
+
+@pytest.mark.parametrize("q", [q for q, expected in ARTICLE_CASES if expected])
+def test_the_relevance_tiers_hold_every_match_once(corpus, q):
+    if not parse(q).must:
+        pytest.skip("a search without words is not ranked")
+    found = ranked(q)
+    assert len(found) == len(set(found))
+    assert set(found) == set(Article.objects.search(q).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def tiered(make_article):
+    """Articles whose only difference is where the words are: body-only ones repeat them,
+    which a score alone (bm25) would put first."""
+    shout = "Cormorant cormorant cormorant cormorant cormorant nesting nesting nesting."
+    return {
+        "body-1": make_article("A quiet week on the estuary", paragraphs=(shout,)),
+        "title-1": make_article("Cormorant nesting season opens", paragraphs=("Quiet.",)),
+        "dek-1": make_article(
+            "Birds on the breakwater", dek="The cormorant nesting count", paragraphs=("Hm.",)
+        ),
+        "body-2": make_article("Another quiet week", paragraphs=(shout + " " + shout,)),
+        "split": make_article("Cormorant colony", kicker="Nesting", paragraphs=("Nothing here.",)),
+        "title-2": make_article("Cormorant nesting, again", paragraphs=(shout,)),
+        "kicker-1": make_article(
+            "Spring on the quay", kicker="Cormorant nesting", paragraphs=("Quiet.",)
+        ),
+    }
+
+
+def test_every_word_in_the_title_then_in_the_head_then_anywhere(tiered):
+    names = {a.pk: key for key, a in tiered.items()}
+    order = [names[pk] for pk in ranked("cormorant nesting")]
+    assert sorted(order[:2]) == ["title-1", "title-2"]
+    # The words across title and kicker count as a head match too.
+    assert sorted(order[2:5]) == ["dek-1", "kicker-1", "split"]
+    assert sorted(order[5:]) == ["body-1", "body-2"]
+
+
+def test_slices_across_tiers_read_like_the_whole_list(tiered):
+    results = articles_by_relevance("cormorant")
+    whole = list(results)
+    assert len(whole) == len(tiered) == results.count()
+    for start in range(len(whole) + 2):
+        for stop in range(start, len(whole) + 3):
+            assert results[start:stop] == whole[start:stop], (start, stop)
+        assert results[start:] == whole[start:]
+    assert results[3] == whole[3]
+    with pytest.raises(IndexError):
+        results[len(whole)]
+
+
+def test_the_search_page_pages_through_the_tiers(client, settings, tiered):
+    settings.AGORA_ARTICLES_PER_PAGE = 3
+    seen = []
+    for page in (1, 2, 3):
+        response = client.get("/search/", {"q": "cormorant nesting", "page": page})
+        assert response.status_code == 200
+        seen += [a.pk for a, _snippet in response.context["results"]]
+    assert seen == ranked("cormorant nesting")
+    assert len(seen) == len(tiered)
 
 
 def test_the_search_queryset_can_be_filtered_further(corpus):

@@ -48,6 +48,14 @@ def test_a_trailing_star_makes_a_prefix():
     assert parse("timeta*").must == [Term("timeta", prefix=True)]
 
 
+def test_a_one_letter_prefix_is_searched_as_a_word_with_a_hint():
+    query = parse("b* ferry")
+    assert query.must == [Term("b"), Term("ferry")]
+    assert any("at least 2 letters" in hint for hint in query.hints)
+    assert parse("bo*").must == [Term("bo", prefix=True)]
+    assert not parse("bo*").hints
+
+
 def test_a_lone_star_or_minus_is_nothing():
     assert parse("* - -- **").is_empty
 

@@ -85,3 +85,41 @@ def test_a_failed_document_leaves_neither_rows_nor_index_entries(db, tmp_path):
     assert summary.imported == 1 and summary.failed == 1
     assert Comment.objects.search("walrus", None).count() == 1
     assert _index_is_sound()
+
+
+def _fts_sql(table: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_prefix_index_migration_keeps_what_is_indexed_both_ways(make_article):
+    from django.db.migrations.executor import MigrationExecutor
+
+    article = make_article("Cormorants return", paragraphs=("The colony grew again.",))
+    add_comment(article, "Colonial birds, cormorants.", name="Birder")
+
+    def migrate(target):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("search", target)])
+
+    try:
+        migrate("0002_full_text_indexes")
+        if connection.vendor == "sqlite":
+            assert "prefix" not in _fts_sql("search_article_fts")
+        assert Article.objects.search("cormo*").count() == 1
+    finally:
+        migrate("0003_prefix_indexes")
+    if connection.vendor == "sqlite":
+        for table in ("search_article_fts", "search_comment_fts"):
+            assert "prefix='2 3'" in _fts_sql(table)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT v FROM search_article_fts_config WHERE k = 'rank'")
+            assert cursor.fetchone()[0] == "bm25(10.0, 4.0, 4.0, 1.0)"
+    assert Article.objects.search("cormo*").count() == 1
+    assert Comment.objects.search("colonial", None).count() == 1
+    # The triggers still index new rows into the new tables.
+    make_article("Cormorant census", paragraphs=("Counted twice.",))
+    assert Article.objects.search("co*").count() == 2
