@@ -104,7 +104,10 @@ class RankedTiers:
                 wanted -= len(got)
             # Where the next tier's part of the slice starts: at its top once this tier gave
             # rows (it was read to its end, or the slice is full); else past what it holds.
-            start = 0 if got else max(0, start - tier.count())
+            if start and not got:
+                start = max(0, start - tier.count())
+            else:
+                start = 0
         if self.prefetch:
             prefetch_related_objects(rows, *self.prefetch)
         return rows

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field, replace
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32
-# A one-letter prefix stands for a good part of the dictionary: reading all those words'
-# lists takes seconds (the indexes keep two- and three-letter prefixes ready).
-MIN_PREFIX = 2
+# A one- or two-letter prefix stands for a good part of the dictionary: reading all those
+# words' lists takes up to seconds (the SQLite index keeps three-letter prefixes ready).
+MIN_PREFIX = 3
 
 FIELDS = ("source", "author", "commenter", "title", "before", "after", "in", "is", "status")
 STATUSES = ("published", "pending", "removed", "deleted", "spam")

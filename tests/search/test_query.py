@@ -48,12 +48,13 @@ def test_a_trailing_star_makes_a_prefix():
     assert parse("timeta*").must == [Term("timeta", prefix=True)]
 
 
-def test_a_one_letter_prefix_is_searched_as_a_word_with_a_hint():
-    query = parse("b* ferry")
-    assert query.must == [Term("b"), Term("ferry")]
-    assert any("at least 2 letters" in hint for hint in query.hints)
-    assert parse("bo*").must == [Term("bo", prefix=True)]
-    assert not parse("bo*").hints
+def test_a_short_prefix_is_searched_as_a_word_with_a_hint():
+    query = parse("bo* ferry")
+    assert query.must == [Term("bo"), Term("ferry")]
+    assert any("at least 3 letters" in hint for hint in query.hints)
+    assert parse("b*").must == [Term("b")]
+    assert parse("bol*").must == [Term("bol", prefix=True)]
+    assert not parse("bol*").hints
 
 
 def test_a_lone_star_or_minus_is_nothing():

@@ -114,7 +114,7 @@ def test_the_prefix_index_migration_keeps_what_is_indexed_both_ways(make_article
         migrate("0003_prefix_indexes")
     if connection.vendor == "sqlite":
         for table in ("search_article_fts", "search_comment_fts"):
-            assert "prefix='2 3'" in _fts_sql(table)
+            assert "prefix='3'" in _fts_sql(table)
         with connection.cursor() as cursor:
             cursor.execute("SELECT v FROM search_article_fts_config WHERE k = 'rank'")
             assert cursor.fetchone()[0] == "bm25(10.0, 4.0, 4.0, 1.0)"
@@ -122,4 +122,4 @@ def test_the_prefix_index_migration_keeps_what_is_indexed_both_ways(make_article
     assert Comment.objects.search("colonial", None).count() == 1
     # The triggers still index new rows into the new tables.
     make_article("Cormorant census", paragraphs=("Counted twice.",))
-    assert Article.objects.search("co*").count() == 2
+    assert Article.objects.search("cor*").count() == 2
