@@ -1,7 +1,10 @@
 import datetime
+import re
 import tracemalloc
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archive.models import Article, DatePrecision, Source, format_partial_date
 from archive.sanitize import html_to_text, word_count
@@ -93,3 +96,12 @@ def test_addresses_must_be_web_addresses(make_source, address):
     source.homepage = address
     with pytest.raises(ValidationError):
         source.full_clean()
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u3000\u200b.")))
+def test_short_and_long_bodies_count_words_alike(text):
+    # Short texts are split, long ones matched word by word: both must agree.
+    assert word_count(text) == sum(1 for _ in re.finditer(r"\S+", text))
+    assert word_count(text * (100_000 // max(len(text), 1) + 1)) == len(
+        (text * (100_000 // max(len(text), 1) + 1)).split()
+    )
