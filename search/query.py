@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 32
@@ -176,11 +176,12 @@ def parse(raw: str, *, moderator: bool = False) -> Query:
                 pending_or = False
                 continue
             if term.prefix and len(term.text) < MIN_PREFIX:
+                # As a word it would find its stem ("ha" is the stem of "has"): left out.
                 query.hints.append(
-                    f"a prefix needs at least {MIN_PREFIX} letters: {term.text}* was searched "
-                    f"as the word {term.text}"
+                    f"a prefix needs at least {MIN_PREFIX} letters: {term.text}* was left out"
                 )
-                term = replace(term, prefix=False)
+                pending_or = False
+                continue
             if len(query.must) + len(query.exclude) >= MAX_TERMS:
                 query.hints.append(f"Only the first {MAX_TERMS} terms were used.")
                 break

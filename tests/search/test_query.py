@@ -48,11 +48,11 @@ def test_a_trailing_star_makes_a_prefix():
     assert parse("timeta*").must == [Term("timeta", prefix=True)]
 
 
-def test_a_short_prefix_is_searched_as_a_word_with_a_hint():
+def test_a_short_prefix_is_left_out_with_a_hint():
     query = parse("bo* ferry")
-    assert query.must == [Term("bo"), Term("ferry")]
-    assert any("at least 3 letters" in hint for hint in query.hints)
-    assert parse("b*").must == [Term("b")]
+    assert query.must == [Term("ferry")]
+    assert any("at least 3 letters: bo* was left out" in hint for hint in query.hints)
+    assert parse("b*").is_empty
     assert parse("bol*").must == [Term("bol", prefix=True)]
     assert not parse("bol*").hints
 
