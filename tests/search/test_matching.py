@@ -115,10 +115,8 @@ def test_a_kicker_or_dek_match_ranks_above_a_body_match(corpus):
     assert ranked("timetable")[0] == corpus.articles["heat"].pk
 
 
-@pytest.mark.parametrize("q", [q for q, expected in ARTICLE_CASES if expected])
+@pytest.mark.parametrize("q", [q for q, expected in ARTICLE_CASES if expected and parse(q).must])
 def test_the_relevance_tiers_hold_every_match_once(corpus, q):
-    if not parse(q).must:
-        pytest.skip("a search without words is not ranked")
     found = ranked(q)
     assert len(found) == len(set(found))
     assert set(found) == set(Article.objects.search(q).values_list("pk", flat=True))
