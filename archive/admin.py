@@ -3,6 +3,7 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -11,9 +12,13 @@ from django.utils.safestring import mark_safe
 from . import admin_views
 from .models import Article, ArticleRevision, Author, BoilerplatePattern, Provenance, Source
 
+# Addresses typed without a scheme get https:// (Django 6's default; 5.2 still adds http://).
+WEB_ADDRESSES = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = WEB_ADDRESSES
     list_display = ["name", "homepage", "article_total", "created"]
     search_fields = ["name", "homepage"]
     prepopulated_fields = {"slug": ["name"]}
@@ -63,6 +68,7 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    formfield_overrides = WEB_ADDRESSES
     list_display = [
         "title",
         "source",
