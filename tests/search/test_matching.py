@@ -123,20 +123,25 @@ def test_the_relevance_tiers_hold_every_match_once(corpus, q):
 
 
 @pytest.fixture
-def tiered(make_article):
-    """Articles whose only difference is where the words are: body-only ones repeat them,
-    which a score alone (bm25) would put first."""
+def tiered(make_article, make_source):
+    """Articles of one source whose only difference is where the words are: body-only ones
+    repeat them, which a score alone (bm25) would put first."""
     shout = "Cormorant cormorant cormorant cormorant cormorant nesting nesting nesting."
+    post = make_source("The Estuary Post")
+
+    def article(title, **extra):
+        return make_article(title, source=post, **extra)
+
     return {
-        "body-1": make_article("A quiet week on the estuary", paragraphs=(shout,)),
-        "title-1": make_article("Cormorant nesting season opens", paragraphs=("Quiet.",)),
-        "dek-1": make_article(
+        "body-1": article("A quiet week on the estuary", paragraphs=(shout,)),
+        "title-1": article("Cormorant nesting season opens", paragraphs=("Quiet.",)),
+        "dek-1": article(
             "Birds on the breakwater", dek="The cormorant nesting count", paragraphs=("Hm.",)
         ),
-        "body-2": make_article("Another quiet week", paragraphs=(shout + " " + shout,)),
-        "split": make_article("Cormorant colony", kicker="Nesting", paragraphs=("Nothing here.",)),
-        "title-2": make_article("Cormorant nesting, again", paragraphs=(shout,)),
-        "kicker-1": make_article(
+        "body-2": article("Another quiet week", paragraphs=(shout + " " + shout,)),
+        "split": article("Cormorant colony", kicker="Nesting", paragraphs=("Nothing here.",)),
+        "title-2": article("Cormorant nesting, again", paragraphs=(shout,)),
+        "kicker-1": article(
             "Spring on the quay", kicker="Cormorant nesting", paragraphs=("Quiet.",)
         ),
     }
@@ -173,6 +178,31 @@ def test_the_search_page_pages_through_the_tiers(client, settings, tiered):
         seen += [a.pk for a, _snippet in response.context["results"]]
     assert seen == ranked("cormorant nesting")
     assert len(seen) == len(tiered)
+
+
+def test_the_page_filters_apply_to_every_tier_and_to_the_count(
+    client, settings, tiered, make_article, make_source
+):
+    elsewhere = make_source("The Other Gazette")
+    for n in range(4):  # one in each tier's place, from another source
+        make_article(f"Cormorant nesting {n}", source=elsewhere, paragraphs=("Quiet.",))
+    make_article("Quay notes", source=elsewhere, paragraphs=("cormorant nesting",))
+    settings.AGORA_ARTICLES_PER_PAGE = 2
+    source = tiered["title-1"].source.slug
+    seen = []
+    for page in (1, 2, 3, 4):
+        response = client.get(
+            "/search/", {"q": "cormorant nesting", "source": source, "page": page}
+        )
+        assert response.status_code == 200
+        assert response.context["counts"]["articles"] == str(len(tiered))
+        seen += [a.pk for a, _snippet in response.context["results"]]
+    ours = {a.pk for a in tiered.values()}
+    assert seen == [pk for pk in ranked("cormorant nesting") if pk in ours]
+    assert (
+        client.get("/search/", {"q": "cormorant nesting", "source": source, "page": 5}).status_code
+        == 404
+    )
 
 
 def test_the_search_queryset_can_be_filtered_further(corpus):
