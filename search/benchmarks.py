@@ -283,7 +283,8 @@ def _measure(corpus: Corpus, log) -> dict:
         # The FTS5 work of a search, bare: count the articles and read the best 20 in the
         # order the engine ranks them (tier after tier, bm25 within each, stopping at 20),
         # and count the comments.
-        expr, _ = compile_match(parse(q), titles=True)
+        query = parse(q)
+        expr, _ = compile_match(query, titles=True)
         if not expr:
             return
         raw_conn.execute(
@@ -295,12 +296,12 @@ def _measure(corpus: Corpus, log) -> dict:
                 raw_conn.execute(
                     "SELECT rowid FROM search_article_fts WHERE search_article_fts MATCH ? "
                     "ORDER BY rank LIMIT ?",
-                    (tier_match(parse(q), tier), wanted),
+                    (tier_match(query, tier), wanted),
                 ).fetchall()
             )
             if not wanted:
                 break
-        expr, _ = compile_match(parse(q), titles=False)
+        expr, _ = compile_match(query, titles=False)
         raw_conn.execute(
             "SELECT count(*) FROM search_comment_fts WHERE search_comment_fts MATCH ?", (expr,)
         ).fetchall()

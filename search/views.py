@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -86,20 +86,28 @@ def _has_filters(form: SearchForm) -> bool:
     return any(form.value(name) for name in ("source", "author", "date_from", "date_to"))
 
 
+def _form_filters(form: SearchForm, *, source: str, author: str, date: str) -> Q:
+    """The filters beside the box as one condition, given the paths to the results' source,
+    author and date."""
+    condition = Q()
+    for name, lookup in (
+        ("source", source),
+        ("author", author),
+        ("date_from", f"{date}__gte"),
+        ("date_to", f"{date}__lte"),
+    ):
+        if form.value(name):
+            condition &= Q(**{lookup: form.value(name)})
+    return condition
+
+
 def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | RankedTiers:
+    filters = _form_filters(form, source="source", author="authors", date="published")
+
     def narrow(qs: QuerySet) -> QuerySet:
         qs = qs.select_related("source").prefetch_related("authors")
         # The page never shows bodies: keep them out of the rows the database sorts.
-        qs = qs.defer("body_html", "body_text")
-        if form.value("source"):
-            qs = qs.filter(source=form.value("source"))
-        if form.value("author"):
-            qs = qs.filter(authors=form.value("author"))
-        if form.value("date_from"):
-            qs = qs.filter(published__gte=form.value("date_from"))
-        if form.value("date_to"):
-            qs = qs.filter(published__lte=form.value("date_to"))
-        return qs
+        return qs.defer("body_html", "body_text").filter(filters)
 
     if sort == "relevance" and query.must:
         return engine.articles_by_relevance(query, narrow)
@@ -118,14 +126,11 @@ def _comment_results(form: SearchForm, query: Query, sort: str, viewer) -> Query
         "article__body_text",
         "parent__body_html",
     )
-    if form.value("source"):
-        qs = qs.filter(article__source=form.value("source"))
-    if form.value("author"):
-        qs = qs.filter(article__authors=form.value("author"))
-    if form.value("date_from"):
-        qs = qs.filter(created__date__gte=form.value("date_from"))
-    if form.value("date_to"):
-        qs = qs.filter(created__date__lte=form.value("date_to"))
+    qs = qs.filter(
+        _form_filters(
+            form, source="article__source", author="article__authors", date="created__date"
+        )
+    )
     if sort == "relevance" and query.must:
         return engine.by_relevance(qs)
     if sort == "oldest":
