@@ -5,7 +5,7 @@ import pytest
 
 from archive.models import Article
 from comments.models import Comment
-from search.engine import articles_by_relevance
+from search.engine import article_count_source, articles_by_relevance
 from search.query import parse
 
 ARTICLE_CASES = [
@@ -79,6 +79,23 @@ def keys(corpus, qs) -> set[str]:
 @pytest.mark.parametrize("q, expected", ARTICLE_CASES, ids=[c[0] for c in ARTICLE_CASES])
 def test_articles_match(corpus, q, expected):
     assert titles(corpus, Article.objects.search(q)) == expected
+
+
+COUNTED_FROM_THE_INDEX = [c for c in ARTICLE_CASES if article_count_source(parse(c[0])) is not None]
+
+
+@pytest.mark.parametrize(
+    "q, expected", COUNTED_FROM_THE_INDEX, ids=[c[0] for c in COUNTED_FROM_THE_INDEX]
+)
+def test_counting_in_the_index_agrees_with_the_matches(corpus, q, expected):
+    assert article_count_source(parse(q)).count() == len(expected)
+
+
+def test_searches_narrowed_by_source_or_author_are_counted_in_the_index():
+    # Each match is checked against the set of the source's (author's) articles rather than
+    # read from the articles table.
+    for q in ("source:courier ferry", "author:okafor library", "source:ledger author:okafor heat"):
+        assert article_count_source(parse(q)) is not None, q
 
 
 @pytest.mark.parametrize(
