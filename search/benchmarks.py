@@ -361,6 +361,7 @@ def _measure(corpus: Corpus, log) -> dict:
         page(q)
         db(q)
     log(f"search bench: timing {len(queries)} queries")
+
     def in_database(q: str) -> float:
         # The same calls as db(), counting only the time spent inside the database's driver:
         # the database part proper, without the ORM's Python around it.
