@@ -15,9 +15,9 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions_and_a_busy_timeout(
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite connection settings only")
-def test_the_database_file_is_in_wal_mode(tmp_path):
-    """The test database lives in memory, where WAL does not apply: open a file database with
-    the same options and check the journal mode it gets."""
+def test_the_database_file_is_in_wal_mode_and_read_through_a_memory_map(tmp_path):
+    """The test database lives in memory, where WAL and memory maps do not apply: open a file
+    database with the same options and check the journal mode and map size it gets."""
     import sqlite3
 
     from django.conf import settings
@@ -27,4 +27,5 @@ def test_the_database_file_is_in_wal_mode(tmp_path):
     conn = sqlite3.connect(path, timeout=options["timeout"])
     conn.executescript(options["init_command"])
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA mmap_size").fetchone()[0] == settings.SQLITE_MMAP_BYTES > 0
     conn.close()
