@@ -18,8 +18,10 @@ from archive.importers.base import ParsedComment, ParsedDocument
 from archive.importers.text import write_text
 from comments.loadtest import BASE_DIR, manage, shell_json, throwaway_database
 
-ARTICLES = 240
-COMMENTS = 60
+# More articles than one batch holds (ImportSession commits every 500 documents, or every
+# half second): however fast the machine, some are committed while others are still to come.
+ARTICLES = 1200
+COMMENTS = 30
 
 
 def thread(number: int) -> list[ParsedComment]:
