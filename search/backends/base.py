@@ -28,6 +28,15 @@ class Backend:
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         raise NotImplementedError
 
+    def index_rows_among(self, qs: QuerySet, ids: QuerySet) -> QuerySet:
+        """Index rows (from article_index_matches) whose article is among `ids`."""
+        return qs.filter(pk__in=ids)
+
+    def rows_among(self, qs: QuerySet, query: Query, ids: QuerySet) -> QuerySet:
+        """`qs` (from match_articles or match_comments) narrowed to the rows whose ids `ids`
+        gives: a small set, which the engine may look up in its index one id at a time."""
+        return qs.filter(pk__in=ids)
+
     def article_index_matches(self, query: Query) -> QuerySet | None:
         """The index rows matching the query's text, for counting without touching the
         articles (valid when nothing but text narrows the search); None without text."""

@@ -2,10 +2,12 @@
 the suite on both): the engines may rank differently, never match differently."""
 
 import pytest
+from django.db import connection
 
 from archive.models import Article
 from comments.models import Comment
-from search.engine import article_count_source, articles_by_relevance
+from search import engine
+from search.engine import article_count_source, articles_by_relevance, commenter_comment_ids
 from search.query import parse
 
 ARTICLE_CASES = [
@@ -48,9 +50,14 @@ COMMENT_CASES_READER = [
     ("commenter:maria", {"engine"}),
     ('commenter:"maria quinn"', {"engine"}),
     ('commenter:"old sailor"', {"reply"}),
+    ("quieter commenter:maria", {"engine"}),
+    ('quieter commenter:"OLD SAILOR"', {"reply"}),  # an archived author, any case
+    ("ferry commenter:nobody", set()),
     ("is:featured", {"lovely"}),
     ("source:ledger", set()),  # only hidden comments there
     ("author:ellison", {"engine", "reply"}),
+    ("quieter author:ellison", {"engine", "reply"}),
+    ("ferry source:courier", {"engine", "lovely"}),
     ("ferry is:pending", {"engine", "lovely"}),  # moderators only: ignored for readers
     ("before:2025-01-01 ferry", {"lovely"}),
     ("after:2025-03-15", {"reply"}),
@@ -103,6 +110,47 @@ def test_searches_narrowed_by_source_or_author_are_counted_in_the_index():
 )
 def test_comments_match_for_readers(corpus, q, expected):
     assert keys(corpus, Comment.objects.search(q, corpus.reader)) == expected
+
+
+@pytest.mark.parametrize("lookups", [0, 10**6], ids=["checked match by match", "looked up"])
+def test_sets_of_rows_narrow_the_same_way_looked_up_or_checked(corpus, monkeypatch, lookups):
+    # source:, author: and commenter: give sets of comments: up to INDEX_LOOKUPS of them are
+    # looked up one by one in the index, more are checked against each match. Either way
+    # finds the same rows.
+    monkeypatch.setattr(engine, "INDEX_LOOKUPS", lookups)
+    fields = ("source:", "author:", "commenter:")
+    for q, expected in ARTICLE_CASES:
+        if any(field in q for field in fields):
+            assert titles(corpus, Article.objects.search(q)) == expected, q
+            if parse(q).must:
+                assert {a.pk for a in articles_by_relevance(q)} == {
+                    corpus.articles[key].pk for key in expected
+                }, q
+    for q, expected in COMMENT_CASES_READER:
+        if any(field in q for field in fields):
+            assert keys(corpus, Comment.objects.search(q, corpus.reader)) == expected, q
+    for q, expected in COMMENT_CASES_MODERATOR:
+        if any(field in q for field in fields):
+            assert keys(corpus, Comment.objects.search(q, corpus.moderator)) == expected, q
+
+
+def test_an_archived_authors_comments_are_found_by_their_index(corpus):
+    sql, params = commenter_comment_ids("Old Sailor").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Tiny tables are cheaper to scan; what matters is that the index can be used.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "comment_archived_author_idx" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's rowid lookups")
+def test_a_few_comments_by_a_commenter_are_looked_up_in_the_index_one_by_one(corpus):
+    sql = str(Comment.objects.search("quieter commenter:maria", corpus.reader).query)
+    assert '"search_comment_fts"."rowid" IN (SELECT' in sql
 
 
 def test_anonymous_readers_find_only_published_comments(corpus):
