@@ -324,13 +324,28 @@ class ImportSession:
         self._reserved = 0
 
     def __enter__(self) -> ImportSession:
+        self._mmap_size = None
+        if connection.vendor == "sqlite":
+            # Reads gain from SQLite's memory map, an import's writes do not (measured), and
+            # every page of the file it touched would count as the importing process's memory.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA mmap_size")
+                row = cursor.fetchone()  # none for a database in memory
+                self._mmap_size = row[0] if row else None
+                if self._mmap_size:
+                    cursor.execute("PRAGMA mmap_size=0")
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.commit()
-        else:
-            self.rollback()
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.rollback()
+        finally:
+            if self._mmap_size:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"PRAGMA mmap_size={int(self._mmap_size)}")
 
     def begin(self) -> None:
         """Open a batch unless one is open."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from archive import loader
 from archive.importing import import_paths
@@ -161,3 +161,32 @@ def test_the_article_lookup_follows_the_partial_url_index():
             cursor.execute("EXPLAIN QUERY PLAN " + sql, ["https://example.org/a", "a", "a-2"])
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "article_url_unique_when_present" in plan
+
+
+MMAP_DURING_IMPORT = """
+import json
+from django.db import connection
+from archive.loader import ImportSession
+
+def mmap_size():
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        return cursor.fetchone()[0]
+
+before = mmap_size()
+with ImportSession():
+    during = mmap_size()
+print(json.dumps({"before": before, "during": during, "after": mmap_size()}))
+"""
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's memory map")
+def test_an_import_writes_without_the_memory_map_and_restores_it():
+    # The test database lives in memory, which has no map: ask a file database.
+    from comments.loadtest import manage, shell_json, throwaway_database
+
+    with throwaway_database("import_mmap") as env:
+        manage(env, "migrate", "--noinput")
+        sizes = shell_json(env, MMAP_DURING_IMPORT)
+    assert sizes["before"] == sizes["after"] > 0
+    assert sizes["during"] == 0
