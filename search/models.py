@@ -59,7 +59,8 @@ class CommentFts(models.Model):
 
 
 class ArticleDocument(models.Model):
-    """PostgreSQL: one weighted tsvector per article (title A, kicker and dek B, body C)."""
+    """PostgreSQL: one weighted tsvector per article (title A, kicker and dek B, body C), and
+    its head alone (title A, kicker and dek B) for the title tiers."""
 
     article = models.OneToOneField(
         Article,
@@ -69,6 +70,7 @@ class ArticleDocument(models.Model):
         related_name="search_document",
     )
     document = SearchVectorField()
+    head = SearchVectorField(null=True)
 
     class Meta:
         managed = False

@@ -8,6 +8,13 @@ ARTICLE_VECTOR = (
     "setweight(to_tsvector('english', coalesce({p}body_text, '')), 'C')"
 )
 COMMENT_VECTOR = "to_tsvector('english', coalesce({p}body_source, ''))"
+# The title, kicker and dek alone, weighted as in ARTICLE_VECTOR (migration 0004): small enough
+# to be stored inline, so the title tiers check it without reading the whole document.
+ARTICLE_HEAD_VECTOR = (
+    "setweight(to_tsvector('english', coalesce({p}title, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce({p}kicker, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce({p}dek, '')), 'B')"
+)
 
 # SQLite's insert triggers, dropped and recreated around a bulk load.
 SQLITE_INSERT_TRIGGERS = {

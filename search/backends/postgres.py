@@ -15,7 +15,7 @@ from django.db.models import F, QuerySet
 
 from search.models import ArticleDocument, CommentDocument
 from search.query import AnyOf, Query, Term
-from search.sql import ARTICLE_VECTOR, COMMENT_VECTOR
+from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR, COMMENT_VECTOR
 
 from .base import MARK_END, MARK_START, Backend
 
@@ -59,13 +59,24 @@ def compile_tsquery(query: Query, *, titles: bool, weights: str = "") -> tuple[s
 def tier_tsquery(query: Query, tier: int) -> str:
     """The matches of one relevance tier, by the words' weights: A title, B kicker and dek
     (the "head" is A or B). The excluded words are excluded everywhere, as in the search."""
+    expr, excluded = tier_parts(query, tier)
+    return f"({expr}) & !({excluded})" if excluded else expr
+
+
+def tier_parts(query: Query, tier: int) -> tuple[str, str]:
+    """(the tier's words, by weight; the excluded words, or "")."""
     words_only = Query(must=query.must)
     words, _ = compile_tsquery(words_only, titles=True)
     title, _ = compile_tsquery(words_only, titles=True, weights="A")
     head, _ = compile_tsquery(words_only, titles=True, weights="AB")
     _, excluded = compile_tsquery(query, titles=True)
-    expr = {0: title, 1: f"({head}) & !({title})", 2: f"({words}) & !({head})"}[tier]
-    return f"({expr}) & !({excluded})" if excluded else expr
+    return {0: title, 1: f"({head}) & !({title})", 2: f"({words}) & !({head})"}[tier], excluded
+
+
+def title_only(query: Query) -> bool:
+    """Every word of the query is a title: term (so the head alone can answer it)."""
+    terms = [t for c in query.must for t in (c.terms if isinstance(c, AnyOf) else [c])]
+    return bool(terms) and all(t.title_only for t in terms)
 
 
 def ts(expr: str) -> SearchQuery:
@@ -88,14 +99,34 @@ class PostgresBackend(Backend):
     relevance_order = ("-search_rank", "-id")
 
     def match_articles(self, qs: QuerySet, query: Query, tier: int | None = None) -> QuerySet:
-        return self._match(qs, query, ArticleDocument, titles=True, tier=tier)
+        head_tier = tier in (0, 1) or (tier is None and title_only(query))
+        if not query.must or not head_tier:
+            return self._match(qs, query, ArticleDocument, titles=True, tier=tier)
+        # Matches in the title, kicker or dek: found in the head's index and checked against
+        # the head, never the whole document; only the excluded words need the document.
+        positive, _ = compile_tsquery(query, titles=True)
+        if tier is None:
+            words = compile_tsquery(Query(must=query.must), titles=True)[0]
+            excluded = compile_tsquery(query, titles=True)[1]
+        else:
+            words, excluded = tier_parts(query, tier)
+        qs = qs.filter(search_document__head=ts(words))
+        if excluded:
+            qs = qs.filter(search_document__document=ts(f"!({excluded})"))
+        return qs.annotate(
+            search_rank=SearchRank(F("search_document__document"), ts(positive), cover_density=True)
+        )
 
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         return self._match(qs, query, CommentDocument, titles=False)
 
     def article_index_matches(self, query: Query) -> QuerySet | None:
         positive, _ = compile_tsquery(query, titles=True)
-        return ArticleDocument.objects.filter(document=ts(positive)) if positive else None
+        if not positive:
+            return None
+        if title_only(query) and not query.exclude:
+            return ArticleDocument.objects.filter(head=ts(positive))
+        return ArticleDocument.objects.filter(document=ts(positive))
 
     def _snippets(self, model, column, ids, query, titles) -> dict[int, str]:
         positive, _ = compile_tsquery(query, titles=titles)
@@ -129,9 +160,10 @@ class PostgresBackend(Backend):
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO search_article_document (article_id, document) "
-                f"SELECT id, {ARTICLE_VECTOR.format(p='')} FROM archive_article "
-                "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"
+                "INSERT INTO search_article_document (article_id, document, head) "
+                f"SELECT id, {ARTICLE_VECTOR.format(p='')}, {ARTICLE_HEAD_VECTOR.format(p='')} "
+                "FROM archive_article ON CONFLICT (article_id) "
+                "DO UPDATE SET document = EXCLUDED.document, head = EXCLUDED.head"
             )
             cursor.execute(
                 "INSERT INTO search_comment_document (comment_id, document) "

@@ -43,6 +43,11 @@ def test_a_bulk_load_is_searchable_once_it_ends(make_article):
     assert Comment.objects.search("narwhal", None).count() == 1
 
 
+def _columns(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
+
+
 def _index_is_sound() -> bool:
     if connection.vendor != "sqlite":
         return True
@@ -105,13 +110,18 @@ def test_the_prefix_index_migration_keeps_what_is_indexed_both_ways(make_article
         executor.loader.build_graph()
         executor.migrate([("search", target)])
 
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes("search")[0][1]
     try:
         migrate("0002_full_text_indexes")
         if connection.vendor == "sqlite":
             assert "prefix" not in _fts_sql("search_article_fts")
+        else:
+            assert "head" not in _columns("search_article_document")
         assert Article.objects.search("cormo*").count() == 1
     finally:
-        migrate("0003_prefix_indexes")
+        migrate(latest)
+    if connection.vendor == "postgresql":
+        assert "head" in _columns("search_article_document")
     if connection.vendor == "sqlite":
         for table in ("search_article_fts", "search_comment_fts"):
             assert "prefix='3'" in _fts_sql(table)
@@ -123,3 +133,27 @@ def test_the_prefix_index_migration_keeps_what_is_indexed_both_ways(make_article
     # The triggers still index new rows into the new tables.
     make_article("Cormorant census", paragraphs=("Counted twice.",))
     assert Article.objects.search("cor*").count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's head vector")
+def test_the_head_follows_the_title_kicker_and_dek_and_answers_the_title_tiers(make_article):
+    from django.contrib.postgres.search import SearchQuery
+
+    from search.engine import articles_by_relevance
+    from search.models import ArticleDocument
+
+    article = make_article("Cormorants return", paragraphs=("The colony grew again.",))
+
+    def in_head(word: str) -> bool:
+        head = SearchQuery(word, config="english")
+        return ArticleDocument.objects.filter(pk=article.pk, head=head).exists()
+
+    assert in_head("cormorant") and not in_head("colony")
+    article.title = "Herons return"
+    article.save(update_fields=["title"])
+    assert in_head("heron") and not in_head("cormorant")
+
+    title_tier, head_tier, body_tier = articles_by_relevance("heron").tiers
+    assert '"search_article_document"."head" @@' in str(title_tier.query)
+    assert '"search_article_document"."head" @@' in str(head_tier.query)
+    assert list(title_tier) == [article]
