@@ -33,8 +33,8 @@ class Backend:
         return qs.filter(pk__in=ids)
 
     def rows_among(self, qs: QuerySet, query: Query, ids: QuerySet) -> QuerySet:
-        """`qs` (from match_articles or match_comments) narrowed to the rows whose ids `ids`
-        gives: a small set, which the engine may look up in its index one id at a time."""
+        """`qs` (from match_comments) narrowed to the comments whose ids `ids` gives: a small
+        set, which the engine may look up in its index one id at a time."""
         return qs.filter(pk__in=ids)
 
     def article_index_matches(self, query: Query) -> QuerySet | None:
