@@ -322,9 +322,9 @@ class ImportSession:
         self._started = 0.0
         self._comment_ids: list[int] = []  # reserved, unused, highest first
         self._reserved = 0
+        self._mmap_size: int | None = None  # SQLite's memory map, off while importing
 
     def __enter__(self) -> ImportSession:
-        self._mmap_size = None
         if connection.vendor == "sqlite":
             # Reads gain from SQLite's memory map, an import's writes do not (measured), and
             # every page of the file it touched would count as the importing process's memory.
