@@ -119,6 +119,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets written out in Python (config/form_rendering.py): the same markup, a fraction of the
+# time a select with many options takes through the templates.
+FORM_RENDERER = "config.form_rendering.WidgetRenderer"
 
 # Databases: SQLite by default, PostgreSQL (or anything dj-database-url knows) via DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")

@@ -254,3 +254,12 @@ def test_the_page_costs_the_same_queries_whatever_the_results(
     assert large == small
     # Articles by relevance are read tier by tier: up to three queries for one page.
     assert large <= (9 if tab == "articles" else 7)
+
+
+def test_the_form_s_widgets_are_written_without_the_template_engine(client, corpus):
+    # Each of the source select's options was a template render (config/form_rendering.py).
+    response = get(client, q="ferry")
+    rendered = [t.name for t in response.templates]
+    assert "search/search.html" in rendered
+    assert not [name for name in rendered if name.startswith("django/forms/widgets/")]
+    assert '<select name="source" id="id_source">' in response.content.decode()
