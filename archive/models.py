@@ -9,9 +9,10 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Count, Max, Min, Q, Value
 from django.db.models.functions import Upper
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+
+from config.reversing import cached_reverse
 
 from .sanitize import clean_html, html_to_text, word_count
 
@@ -114,7 +115,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("archive:source", args=[self.slug])
+        return cached_reverse("archive:source", self.slug)
 
 
 class Author(models.Model):
@@ -134,7 +135,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("archive:author", args=[self.slug])
+        return cached_reverse("archive:author", self.slug)
 
 
 class DatePrecision(models.TextChoices):
@@ -223,7 +224,7 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("archive:article", args=[self.slug])
+        return cached_reverse("archive:article", self.slug)
 
     @property
     def published_display(self) -> str:

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from archive.models import Article
+from config.reversing import cached_reverse
 
 
 class CommentStatus(models.TextChoices):
@@ -104,7 +105,7 @@ class Comment(models.Model):
         return f"Comment {self.pk} on {self.article_id}"
 
     def get_absolute_url(self) -> str:
-        return reverse("comments:permalink", args=[self.pk])
+        return cached_reverse("comments:permalink", self.pk)
 
     @property
     def author_display(self) -> str:

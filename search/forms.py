@@ -13,7 +13,7 @@ class SearchForm(forms.Form):
 
     q = forms.CharField(label="Search for", required=False, strip=True)
     source = forms.ModelChoiceField(
-        queryset=Source.objects.order_by("name"),
+        queryset=Source.objects.order_by("name").only("slug", "name"),
         to_field_name="slug",
         required=False,
         empty_label="All sources",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -105,7 +105,9 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
     filters = _form_filters(form, source="source", author="authors", date="published")
 
     def narrow(qs: QuerySet) -> QuerySet:
-        qs = qs.select_related("source").prefetch_related("authors")
+        # A plain list of authors: half the cost of prefetching them into managers.
+        authors = Prefetch("authors", to_attr="author_list")
+        qs = qs.select_related("source").prefetch_related(authors)
         # The page never shows bodies: keep them out of the rows the database sorts.
         return qs.defer("body_html", "body_text").filter(filters)
 
