@@ -180,11 +180,16 @@ def _narrowing_articles(query: Query) -> list[QuerySet]:
 
 def search_articles(qs: QuerySet, q: str | Query, *, tier: int | None = None) -> QuerySet:
     query = _as_query(q)
-    qs = backend().match_articles(qs, query, tier=tier)
+    engine = backend()
+    qs = engine.match_articles(qs, query, tier=tier)
     # Each match is checked against the sets. (Looking a small set up in the index one id at
     # a time, as for comments, costs more here: each lookup evaluates a tier's expression.)
-    for ids in _narrowing_articles(query):
+    narrowing = _narrowing_articles(query)
+    for ids in narrowing:
         qs = qs.filter(pk__in=ids)
+    if narrowing and query.must:
+        # A source's or an author's articles are a few percent of the archive.
+        qs = engine.score_survivors(qs)
     if query.before:
         qs = qs.filter(published__lt=query.before)
     if query.after:
@@ -234,21 +239,26 @@ def search_comments(qs: QuerySet, q: str | Query, viewer) -> QuerySet:
             qs = qs.filter(status__in=query.statuses)
     else:
         qs = qs.filter(status=CommentStatus.PUBLISHED)
-    qs = backend().match_comments(qs, query)
+    engine = backend()
+    qs = engine.match_comments(qs, query)
     # Sets of comments: a few are looked up in the index (rows_among), more are checked
-    # against each match of the words.
+    # against each match of the words (matches_among).
     for articles in _narrowing_articles(query):
         under = Comment.objects.filter(article_id__in=articles).order_by().values("pk")
-        if query.must and _few(under):
-            qs = backend().rows_among(qs, query, under)
-        else:
+        if not query.must:
             qs = qs.filter(article_id__in=articles)
+        elif _few(under):
+            qs = engine.rows_among(qs, query, under)
+        else:
+            qs = engine.matches_among(qs, under)
     for name in query.commenters:
         theirs = commenter_comment_ids(name)
-        if query.must and _few(theirs):
-            qs = backend().rows_among(qs, query, theirs)
-        else:
+        if not query.must:
             qs = qs.filter(pk__in=theirs)
+        elif _few(theirs):
+            qs = engine.rows_among(qs, query, theirs)
+        else:
+            qs = engine.matches_among(qs, theirs)
     if query.before:
         qs = qs.filter(created__date__lt=query.before)
     if query.after:

@@ -28,6 +28,12 @@ class Backend:
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         raise NotImplementedError
 
+    def score_survivors(self, qs: QuerySet) -> QuerySet:
+        """`qs` (from match_articles or match_comments, with text) for when its other filters
+        leave few of the matches: the engine may then score only the rows that pass them,
+        rather than every match of the words before filtering."""
+        return qs
+
     def index_rows_among(self, qs: QuerySet, ids: QuerySet) -> QuerySet:
         """Index rows (from article_index_matches) whose article is among `ids`."""
         return qs.filter(pk__in=ids)
@@ -35,6 +41,11 @@ class Backend:
     def rows_among(self, qs: QuerySet, query: Query, ids: QuerySet) -> QuerySet:
         """`qs` (from match_comments) narrowed to the comments whose ids `ids` gives: a small
         set, which the engine may look up in its index one id at a time."""
+        return qs.filter(pk__in=ids)
+
+    def matches_among(self, qs: QuerySet, ids: QuerySet) -> QuerySet:
+        """`qs` (from match_comments, with text) narrowed to the comments whose ids `ids`
+        gives: a set too large to look up one by one, which each match is checked against."""
         return qs.filter(pk__in=ids)
 
     def article_index_matches(self, query: Query) -> QuerySet | None:

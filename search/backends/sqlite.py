@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models import F, Func, IntegerField, QuerySet
+from django.db.models import F, FloatField, Func, IntegerField, QuerySet, Value
 from django.db.models.lookups import In
 
 from search.models import ArticleFts, CommentFts
@@ -19,6 +19,15 @@ from search.sql import SQLITE_INSERT_TRIGGERS as INSERT_TRIGGERS
 from .base import MARK_END, MARK_START, Backend
 
 SNIPPET_TOKENS = 28
+# The weights of the articles' `rank` (search/migrations/0003): title, kicker, dek, body.
+ARTICLE_WEIGHTS = (10.0, 4.0, 4.0, 1.0)
+
+
+class Bm25(Func):
+    """bm25() of a match, called for each row SQLite keeps, after the other filters."""
+
+    function = "bm25"
+    output_field = FloatField()
 
 
 class NotIndexed(Func):
@@ -96,6 +105,16 @@ class SqliteBackend(Backend):
 
     relevance_order = ("search_rank",)
 
+    def score_survivors(self, qs: QuerySet) -> QuerySet:
+        # Ordered by the rank column, FTS5 scores every match of the words, sorts them and
+        # hands them over best first: right when most matches are kept, as a LIMIT then
+        # stops the join early. When a set (an author's articles, say) keeps few, bm25() in
+        # the select list is computed only for the rows that pass: 2 ms instead of 10 for a
+        # word in a tenth of the articles among one author's.
+        weights = ARTICLE_WEIGHTS if qs.model._meta.label == "archive.Article" else ()
+        score = Bm25(F("search_fts__match"), *(Value(w) for w in weights))
+        return qs.annotate(search_rank=score)
+
     def match_articles(self, qs: QuerySet, query: Query, tier: int | None = None) -> QuerySet:
         return self._match(qs, query, ArticleFts, "search_fts", titles=True, tier=tier)
 
@@ -116,6 +135,13 @@ class SqliteBackend(Backend):
         # and SQLite would read each one's row to test it (1 ms against 35 ms for a
         # commenter's comments with a word in a fifth of them).
         return qs.filter(search_fts__pk__in=ids)
+
+    def matches_among(self, qs: QuerySet, ids: QuerySet) -> QuerySet:
+        # The set is read once into a temporary index, and each match's rowid is looked up
+        # there before its row is read (`+`: not handed to FTS5 as ids to seek). Checking the
+        # row's article instead read every match's row: 7.6 ms against 1.1 for an author's
+        # 530 comments and a word in 7,500.
+        return qs.filter(In(NotIndexed(F("search_fts__pk")), ids))
 
     def article_index_matches(self, query: Query) -> QuerySet | None:
         positive, _ = compile_match(query, titles=True)

@@ -153,6 +153,14 @@ def test_a_few_comments_by_a_commenter_are_looked_up_in_the_index_one_by_one(cor
     assert '"search_comment_fts"."rowid" IN (SELECT' in sql
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's rowids")
+def test_many_comments_are_checked_by_their_index_rowid_not_their_rows(corpus, monkeypatch):
+    monkeypatch.setattr(engine, "INDEX_LOOKUPS", 0)
+    for q in ("ferry source:courier", "ferry author:okafor", "quieter commenter:maria"):
+        sql = str(Comment.objects.search(q, corpus.reader).query)
+        assert '+"search_comment_fts"."rowid" IN (SELECT' in sql, q
+
+
 def test_anonymous_readers_find_only_published_comments(corpus):
     from django.contrib.auth.models import AnonymousUser
 
@@ -219,6 +227,28 @@ def test_every_word_in_the_title_then_in_the_head_then_anywhere(tiered):
     # The words across title and kicker count as a head match too.
     assert sorted(order[2:5]) == ["dek-1", "kicker-1", "split"]
     assert sorted(order[5:]) == ["body-1", "body-2"]
+
+
+def test_a_source_or_an_author_keeps_the_order_and_the_scores(tiered):
+    # Narrowed by a set of articles, each kept row is scored after the filters (SQLite:
+    # bm25() in the select list, not the rank column): the same order, the same scores.
+    def scored(q):
+        return [(a.pk, a.search_rank) for a in articles_by_relevance(q)]
+
+    whole = scored("cormorant nesting")
+    assert scored("cormorant nesting source:estuary") == whole
+    assert [pk for pk, _ in whole] == ranked("cormorant nesting")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5's rank column and bm25()")
+def test_only_a_narrowed_search_scores_after_filtering(tiered):
+    def sql(q):
+        return " ".join(str(tier.query) for tier in articles_by_relevance(q).tiers)
+
+    assert "bm25(" in sql("cormorant source:estuary")
+    assert "bm25(" in sql("cormorant author:nobody")
+    assert "bm25(" not in sql("cormorant")
+    assert '"search_article_fts"."rank"' in sql("cormorant")
 
 
 def test_slices_across_tiers_read_like_the_whole_list(tiered):
