@@ -11,7 +11,7 @@ from archive.pagination import paginate
 from comments.models import Comment, CommentStatus
 from config.ratelimit import client_key, hit, too_many_requests
 
-from . import engine
+from . import engine, rendering
 from .engine import CappedCount, RankedTiers
 from .forms import TABS, SearchForm
 from .query import Query, parse
@@ -54,14 +54,13 @@ def search(request):
     if tab == "articles":
         snippets = engine.article_snippets([a.pk for a in rows], query)
         results = [(article, snippets[article.pk]) for article in rows]
+        html = [rendering.article_result(*result) for result in results]
     else:
         snippets = engine.comment_snippets([c.pk for c in rows], query)
         results = [(c, snippets[c.pk], _context_of(c, moderator)) for c in rows]
-    return render(
-        request,
-        "search/search.html",
-        {**context, "searched": True, "page": page, "results": results, "counts": counts},
-    )
+        html = [rendering.comment_result(*result) for result in results]
+    context.update(searched=True, page=page, results=results, rows=html, counts=counts)
+    return render(request, "search/search.html", context)
 
 
 @require_safe
