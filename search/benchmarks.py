@@ -5,8 +5,9 @@ written with executemany into a THROWAWAY database made by the test-database mac
 SQLite file, or a `<name>_searchbench` PostgreSQL database), never the dev database. Then 50
 queries (common and rare words, phrases, prefixes, fields) are timed three ways side by side:
 
-- raw: the FTS5 query alone through the `sqlite3` module (count + best 20 rowids by bm25);
-- db: our search's count and page queries for the articles tab and the comments' count,
+- raw: the FTS5 query alone through the `sqlite3` module (the counts + the best 20 rowids of
+  the tab the page shows: articles, or comments with in:comments);
+- db: our search's count and page queries for the tab the page shows and the other's count,
   through the ORM, timed whole (`db_ms`) and as the time spent inside the database driver
   alone (`database_ms`: the database part, which the 1.5× target is about);
 - page: the whole search page through the test client (20 results with snippets, both counts);
@@ -271,6 +272,7 @@ def _measure(corpus: Corpus, log) -> dict:
         CappedCount,
         article_count_source,
         articles_by_relevance,
+        by_relevance,
         search_articles,
         search_comments,
     )
@@ -286,7 +288,8 @@ def _measure(corpus: Corpus, log) -> dict:
     def raw(q: str) -> None:
         # The FTS5 work of a search, bare: count the articles and read the best 20 in the
         # order the engine ranks them (tier after tier, bm25 within each, stopping at 20),
-        # and count the comments.
+        # and count the comments. With in:comments the page lists comments instead: the
+        # best 20 comments by bm25.
         query = parse(q)
         expr, _ = compile_match(query, titles=True)
         if not expr:
@@ -294,8 +297,10 @@ def _measure(corpus: Corpus, log) -> dict:
         raw_conn.execute(
             "SELECT count(*) FROM search_article_fts WHERE search_article_fts MATCH ?", (expr,)
         ).fetchall()
-        wanted = 20
+        wanted = 0 if query.scope == "comments" else 20
         for tier in range(TIERS):
+            if not wanted:
+                break
             wanted -= len(
                 raw_conn.execute(
                     "SELECT rowid FROM search_article_fts WHERE search_article_fts MATCH ? "
@@ -303,12 +308,16 @@ def _measure(corpus: Corpus, log) -> dict:
                     (tier_match(query, tier), wanted),
                 ).fetchall()
             )
-            if not wanted:
-                break
         expr, _ = compile_match(query, titles=False)
         raw_conn.execute(
             "SELECT count(*) FROM search_comment_fts WHERE search_comment_fts MATCH ?", (expr,)
         ).fetchall()
+        if query.scope == "comments":
+            raw_conn.execute(
+                "SELECT rowid FROM search_comment_fts WHERE search_comment_fts MATCH ? "
+                "ORDER BY rank LIMIT 20",
+                (expr,),
+            ).fetchall()
 
     def raw_scored(q: str) -> None:
         # For comparison: the best 20 by bm25 alone, which scores every match first.
@@ -321,8 +330,8 @@ def _measure(corpus: Corpus, log) -> dict:
             ).fetchall()
 
     def db(q: str) -> None:
-        # What the page asks of the database for the articles tab: the (capped) count and the
-        # best 20 rows with their sources, and the comments' (capped) count for their tab.
+        # What the page asks of the database: both tabs' (capped) counts, and the best 20
+        # rows of its tab (the articles with their sources; with in:comments, the comments).
         query = parse(q)
 
         def narrow(qs):
@@ -333,8 +342,13 @@ def _measure(corpus: Corpus, log) -> dict:
         else:
             qs = narrow(search_articles(Article.objects.all(), query)).newest()
         CappedCount(qs, count_from=article_count_source(query)).count()
-        list(qs[:20])
-        CappedCount(search_comments(Comment.objects.all(), query, None)).count()
+        comments = search_comments(Comment.objects.all(), query, None)
+        if query.scope == "comments":
+            ranked = by_relevance(comments) if query.must else comments.order_by("-created")
+            list(ranked.select_related("article")[:20])
+        else:
+            list(qs[:20])
+        CappedCount(comments).count()
 
     def page(q: str) -> None:
         response = client.get("/search/", {"q": q})

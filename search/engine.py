@@ -186,7 +186,7 @@ def search_articles(qs: QuerySet, q: str | Query, *, tier: int | None = None) ->
     # a time, as for comments, costs more here: each lookup evaluates a tier's expression.)
     narrowing = _narrowing_articles(query)
     for ids in narrowing:
-        qs = qs.filter(pk__in=ids)
+        qs = engine.matches_among(qs, ids) if query.must else qs.filter(pk__in=ids)
     if narrowing and query.must:
         # A source's or an author's articles are a few percent of the archive.
         qs = engine.score_survivors(qs)

@@ -44,8 +44,9 @@ class Backend:
         return qs.filter(pk__in=ids)
 
     def matches_among(self, qs: QuerySet, ids: QuerySet) -> QuerySet:
-        """`qs` (from match_comments, with text) narrowed to the comments whose ids `ids`
-        gives: a set too large to look up one by one, which each match is checked against."""
+        """`qs` (from match_articles or match_comments, with text) narrowed to the rows whose
+        ids `ids` gives: a set too large to look up one by one, which each match is checked
+        against."""
         return qs.filter(pk__in=ids)
 
     def article_index_matches(self, query: Query) -> QuerySet | None:

@@ -139,8 +139,8 @@ class SqliteBackend(Backend):
     def matches_among(self, qs: QuerySet, ids: QuerySet) -> QuerySet:
         # The set is read once into a temporary index, and each match's rowid is looked up
         # there before its row is read (`+`: not handed to FTS5 as ids to seek). Checking the
-        # row's article instead read every match's row: 7.6 ms against 1.1 for an author's
-        # 530 comments and a word in 7,500.
+        # row instead read every match's row: 7.6 ms against 1.1 for an author's 530
+        # comments and a word in 7,500; 2.7 ms against 0.9 for the author's articles.
         return qs.filter(In(NotIndexed(F("search_fts__pk")), ids))
 
     def article_index_matches(self, query: Query) -> QuerySet | None:

@@ -246,6 +246,8 @@ def test_only_a_narrowed_search_scores_after_filtering(tiered):
         return " ".join(str(tier.query) for tier in articles_by_relevance(q).tiers)
 
     assert "bm25(" in sql("cormorant source:estuary")
+    # Each match is checked against the set by its index rowid, before its row is read.
+    assert '+"search_article_fts"."rowid" IN (SELECT' in sql("cormorant source:estuary")
     assert "bm25(" in sql("cormorant author:nobody")
     assert "bm25(" not in sql("cormorant")
     assert '"search_article_fts"."rank"' in sql("cormorant")
