@@ -6,13 +6,14 @@ viewer)` delegate here."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from html import escape as html_escape
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Lower, Substr
 from django.db.models.lookups import Exact
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .backends.base import MARK_END, MARK_START, Backend
@@ -58,22 +59,34 @@ def articles_by_relevance(q: str | Query, narrow=None, qs: QuerySet | None = Non
     order = backend().relevance_order
     return RankedTiers(
         narrow(search_articles(qs, query)),
-        [narrow(search_articles(qs, query, tier=n)).order_by(*order) for n in range(TIERS)],
+        lambda n: narrow(search_articles(qs, query, tier=n)).order_by(*order),
     )
 
 
 class RankedTiers:
     """A sliceable sequence over tiers of ordered querysets, read one after another: a slice
     queries only the tiers it reaches, and counts a tier only to skip past it. `base` (all
-    the tiers at once, unordered) is what to count. The tiers' prefetches are made once for
-    the rows of a slice, whichever tiers they came from."""
+    the tiers at once, unordered) is what to count; `tier(n)` makes the nth tier's queryset,
+    only once a slice reaches it (a common word's first page is all title matches). The
+    base's prefetches are made once for the rows of a slice, whichever tiers they came
+    from."""
 
     ordered = True
 
-    def __init__(self, base: QuerySet, tiers: list[QuerySet]):
+    def __init__(self, base: QuerySet, tier: Callable[[int], QuerySet], count: int = TIERS):
         self.base = base
-        self.prefetch = tiers[0]._prefetch_related_lookups if tiers else ()
-        self.tiers = [tier.prefetch_related(None) for tier in tiers]
+        self.prefetch = base._prefetch_related_lookups
+        self._make, self._count = tier, count
+        self._made: dict[int, QuerySet] = {}
+
+    def tier(self, n: int) -> QuerySet:
+        if n not in self._made:
+            self._made[n] = self._make(n).prefetch_related(None)
+        return self._made[n]
+
+    @property
+    def tiers(self) -> list[QuerySet]:
+        return [self.tier(n) for n in range(self._count)]
 
     def count(self) -> int:
         return self.base.count()
@@ -97,9 +110,10 @@ class RankedTiers:
         start, stop = key.start or 0, key.stop
         wanted = None if stop is None else stop - start
         rows: list = []
-        for tier in self.tiers:
+        for n in range(self._count):
             if wanted is not None and wanted <= 0:
                 break
+            tier = self.tier(n)
             got = list(tier[start:] if wanted is None else tier[start : start + wanted])
             rows += got
             if wanted is not None:
@@ -290,7 +304,9 @@ def highlight(marked: str) -> SafeString:
     markup in the result is ours, balanced, whatever the stored text contains."""
     out: list[str] = []
     open_ = False
-    for piece in _split_marks(marked):
+    for piece in _MARKS.split(marked):
+        if not piece:
+            continue
         if piece == MARK_START:
             if not open_:
                 out.append("<mark>")
@@ -300,17 +316,13 @@ def highlight(marked: str) -> SafeString:
                 out.append("</mark>")
                 open_ = False
         else:
-            out.append(escape(piece))
+            out.append(html_escape(piece))  # Django's escape, without its lazy-string check
     if open_:
         out.append("</mark>")
     return mark_safe("".join(out))  # noqa: S308 (escaped above; only our <mark> tags added)
 
 
 _MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
-
-
-def _split_marks(text: str) -> list[str]:
-    return [piece for piece in _MARKS.split(text) if piece]
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
