@@ -6,17 +6,21 @@ SORTS = {"relevance": "Most relevant", "newest": "Newest first", "oldest": "Olde
 TABS = {"articles": "Articles", "comments": "Comments"}
 
 
+def source_choices() -> list[tuple[str, str]]:
+    return [("", "All sources"), *Source.objects.order_by("name").values_list("slug", "name")]
+
+
 class SearchForm(forms.Form):
     """The search page's parameters. The filter names are the article list's (source, author,
     date_from, date_to), so a filtered list and a search share their URLs' vocabulary. A bad
     value is reported and ignored: a search never fails on its parameters."""
 
     q = forms.CharField(label="Search for", required=False, strip=True)
-    source = forms.ModelChoiceField(
-        queryset=Source.objects.order_by("name").only("slug", "name"),
-        to_field_name="slug",
+    # The sources' slugs and names, read for each form: no model instances for a select of
+    # every source in the archive (a fifth of the form's time with 40 of them).
+    source = forms.ChoiceField(
+        choices=source_choices,
         required=False,
-        empty_label="All sources",
         error_messages={"invalid_choice": "There is no source with that name in the archive."},
     )
     author = forms.ModelChoiceField(

@@ -101,7 +101,7 @@ def _form_filters(form: SearchForm, *, source: str, author: str, date: str) -> Q
 
 
 def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | RankedTiers:
-    filters = _form_filters(form, source="source", author="authors", date="published")
+    filters = _form_filters(form, source="source__slug", author="authors", date="published")
 
     def narrow(qs: QuerySet) -> QuerySet:
         # A plain list of authors: half the cost of prefetching them into managers.
@@ -129,7 +129,7 @@ def _comment_results(form: SearchForm, query: Query, sort: str, viewer) -> Query
     )
     qs = qs.filter(
         _form_filters(
-            form, source="article__source", author="article__authors", date="created__date"
+            form, source="article__source__slug", author="article__authors", date="created__date"
         )
     )
     if sort == "relevance" and query.must:
