@@ -175,7 +175,10 @@ def _author_articles(name: str) -> QuerySet:
     from archive.models import Article, Author
 
     authors = Author.objects.filter(Q(slug=name.lower()) | Q(name__icontains=name))
-    links = Article.authors.through.objects.filter(author_id__in=authors.values("pk"))
+    # Read once (a few ids): as a subquery, every query of the page searched the authors
+    # again, and compiled the nesting again.
+    ids = list(authors.values_list("pk", flat=True))
+    links = Article.authors.through.objects.filter(author_id__in=ids)
     return links.order_by().values("article_id")
 
 
@@ -184,12 +187,20 @@ def _source_articles(name: str) -> QuerySet:
     from archive.models import Article, Source
 
     sources = Source.objects.filter(Q(slug=name.lower()) | Q(name__icontains=name))
-    return Article.objects.filter(source_id__in=sources.values("pk")).order_by().values("pk")
+    ids = list(sources.values_list("pk", flat=True))  # read once, as the authors'
+    return Article.objects.filter(source_id__in=ids).order_by().values("pk")
 
 
 def _narrowing_articles(query: Query) -> list[QuerySet]:
-    """The ids of the articles of each source: and author: name of the query."""
-    return [*map(_source_articles, query.sources), *map(_author_articles, query.authors)]
+    """The ids of the articles of each source: and author: name of the query. Built once per
+    query: a page asks for them for its count, each tier it reads and the comments' tab, and
+    building these nested querysets cost more than running them."""
+    names = (tuple(query.sources), tuple(query.authors))
+    built = query.__dict__.get("_narrowing")
+    if built is None or built[0] != names:
+        sets = [*map(_source_articles, query.sources), *map(_author_articles, query.authors)]
+        built = query.__dict__["_narrowing"] = (names, sets)
+    return built[1]
 
 
 def search_articles(qs: QuerySet, q: str | Query, *, tier: int | None = None) -> QuerySet:
@@ -224,13 +235,21 @@ def _few(ids: QuerySet) -> bool:
     return ids[: INDEX_LOOKUPS + 1].count() <= INDEX_LOOKUPS
 
 
+def countable_in_the_index(query: Query) -> bool:
+    """Whether article_count_source can count the query's articles in the index alone: it
+    has words, and nothing but words, sources and authors narrows it."""
+    if query.exclude or query.before or query.after:
+        return False
+    if query.commenters or query.featured or query.statuses:
+        return False
+    return bool(query.must)
+
+
 def article_count_source(query: Query) -> QuerySet | None:
     """Where to count an article search by its words, sources and authors: the index alone
     holds one row per article (the triggers see to it), so counting there skips a lookup per
     match; the sources' and authors' articles are a set each match is checked against."""
-    if query.exclude or query.before or query.after:
-        return None
-    if query.commenters or query.featured or query.statuses:
+    if not countable_in_the_index(query):
         return None
     engine = backend()
     matches = engine.article_index_matches(query)

@@ -7,7 +7,12 @@ from django.db import connection
 from archive.models import Article
 from comments.models import Comment
 from search import engine
-from search.engine import article_count_source, articles_by_relevance, commenter_comment_ids
+from search.engine import (
+    article_count_source,
+    articles_by_relevance,
+    commenter_comment_ids,
+    countable_in_the_index,
+)
 from search.query import parse
 
 ARTICLE_CASES = [
@@ -88,7 +93,7 @@ def test_articles_match(corpus, q, expected):
     assert titles(corpus, Article.objects.search(q)) == expected
 
 
-COUNTED_FROM_THE_INDEX = [c for c in ARTICLE_CASES if article_count_source(parse(c[0])) is not None]
+COUNTED_FROM_THE_INDEX = [c for c in ARTICLE_CASES if countable_in_the_index(parse(c[0]))]
 
 
 @pytest.mark.parametrize(
@@ -98,7 +103,13 @@ def test_counting_in_the_index_agrees_with_the_matches(corpus, q, expected):
     assert article_count_source(parse(q)).count() == len(expected)
 
 
-def test_searches_narrowed_by_source_or_author_are_counted_in_the_index():
+def test_other_searches_are_counted_on_the_articles(corpus):
+    for q, _ in ARTICLE_CASES:
+        if (q, _) not in COUNTED_FROM_THE_INDEX:
+            assert article_count_source(parse(q)) is None, q
+
+
+def test_searches_narrowed_by_source_or_author_are_counted_in_the_index(db):
     # Each match is checked against the set of the source's (author's) articles rather than
     # read from the articles table.
     for q in ("source:courier ferry", "author:okafor library", "source:ledger author:okafor heat"):
@@ -248,9 +259,18 @@ def test_only_a_narrowed_search_scores_after_filtering(tiered):
     assert "bm25(" in sql("cormorant source:estuary")
     # Each match is checked against the set by its index rowid, before its row is read.
     assert '+"search_article_fts"."rowid" IN (SELECT' in sql("cormorant source:estuary")
-    assert "bm25(" in sql("cormorant author:nobody")
+    assert "bm25(" in sql("cormorant source:post")
     assert "bm25(" not in sql("cormorant")
     assert '"search_article_fts"."rank"' in sql("cormorant")
+
+
+def test_a_source_or_author_that_is_not_there_finds_nothing(tiered):
+    for q in ("cormorant author:nobody", "cormorant source:nowhere"):
+        results = articles_by_relevance(q)
+        assert (list(results), results.count()) == ([], 0)
+        assert list(Article.objects.search(q)) == []
+        assert list(Comment.objects.search(q, None)) == []
+        assert article_count_source(parse(q)).count() == 0
 
 
 def test_slices_across_tiers_read_like_the_whole_list(tiered):
