@@ -16,10 +16,10 @@ class SearchForm(forms.Form):
     value is reported and ignored: a search never fails on its parameters."""
 
     q = forms.CharField(label="Search for", required=False, strip=True)
-    # The sources' slugs and names, read for each form: no model instances for a select of
-    # every source in the archive (a fifth of the form's time with 40 of them).
+    # The sources' slugs and names, read once for each form (see __init__): no model
+    # instances for a select of every source in the archive (a fifth of the form's time
+    # with 40 of them).
     source = forms.ChoiceField(
-        choices=source_choices,
         required=False,
         error_messages={"invalid_choice": "There is no source with that name in the archive."},
     )
@@ -37,6 +37,11 @@ class SearchForm(forms.Form):
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sort = forms.ChoiceField(label="Sort", choices=list(SORTS.items()), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A list, not a callable: the widget and the validation each read the choices.
+        self.fields["source"].choices = source_choices()
 
     def value(self, name: str):
         """The cleaned value of a field, or None when it was empty or invalid."""
