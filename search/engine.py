@@ -5,6 +5,7 @@ viewer)` delegate here."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from html import escape as html_escape
@@ -14,6 +15,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Lower, Substr
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from .backends.base import MARK_END, MARK_START, Backend
@@ -292,13 +294,32 @@ def search_comments(qs: QuerySet, q: str | Query, viewer) -> QuerySet:
             qs = engine.rows_among(qs, query, theirs)
         else:
             qs = engine.matches_among(qs, theirs)
+    # Days where the reader is, as created__date__lt/gt would read them, but compared as
+    # instants: SQLite computed each match's date in a Python function (4.5 ms for the
+    # comments with a word in 4,000 of them, against 1.2).
+    # (No instant at the calendar's ends: nothing is before its first day or after its last.)
     if query.before:
-        qs = qs.filter(created__date__lt=query.before)
+        start = _start_of(query.before)
+        qs = qs.filter(created__lt=start) if start else qs.none()
     if query.after:
-        qs = qs.filter(created__date__gt=query.after)
+        start = _start_of(query.after, days_later=1)
+        qs = qs.filter(created__gte=start) if start else qs.none()
     if query.featured:
         qs = qs.filter(is_featured=True)
     return qs
+
+
+def _start_of(day: datetime.date, *, days_later: int = 0) -> datetime.datetime | None:
+    """The first instant of `day` (plus `days_later`) in the current time zone, or None when
+    that is past either end of what a datetime holds, in UTC as the database stores it."""
+    try:
+        start = timezone.make_aware(
+            datetime.datetime.combine(day + datetime.timedelta(days=days_later), datetime.time.min)
+        )
+        start.astimezone(datetime.UTC)
+    except OverflowError:
+        return None
+    return start
 
 
 def commenter_comment_ids(name: str) -> QuerySet:

@@ -325,3 +325,46 @@ def test_the_page_filters_apply_to_every_tier_and_to_the_count(
 def test_the_search_queryset_can_be_filtered_further(corpus):
     found = Comment.objects.search("ferry", corpus.moderator).filter(status="spam")
     assert list(found) == [corpus.comments["spam"]]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Auckland", "America/Los_Angeles"])
+def test_before_and_after_are_days_where_the_reader_is(corpus, settings, zone):
+    import datetime
+
+    from django.utils import timezone
+
+    from .conftest import add_comment
+
+    settings.TIME_ZONE = zone
+    local = timezone.get_current_timezone()
+    midnight = datetime.datetime(2025, 5, 2, tzinfo=local)  # the 2nd begins where they are
+    late = add_comment(corpus.articles["ferry"], "Late harbour note.", created=midnight)
+    early = add_comment(
+        corpus.articles["ferry"],
+        "Early harbour note.",
+        created=midnight - datetime.timedelta(microseconds=1),
+    )
+
+    def found(q):
+        return set(Comment.objects.search(q, corpus.reader).filter(pk__in=[late.pk, early.pk]))
+
+    assert found("harbour after:2025-05-01") == {late}
+    assert found("harbour before:2025-05-02") == {early}
+    assert found("harbour after:2025-04-30 before:2025-05-03") == {late, early}
+    # Compared as instants, not through a date computed for each row.
+    assert "cast_date" not in str(Comment.objects.search("harbour after:2025-05-01", None).query)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_calendar_s_ends_find_nothing_before_or_after_them(corpus, settings, zone):
+    settings.TIME_ZONE = zone
+    for q in ("ferry before:0001-01-01", "ferry after:9999-12-31", "after:9999-12-31"):
+        assert list(Comment.objects.search(q, corpus.moderator)) == [], q
+    assert keys(corpus, Comment.objects.search("ferry after:0001-01-01", corpus.reader)) == {
+        "engine",
+        "lovely",
+    }
+    assert keys(corpus, Comment.objects.search("ferry before:9999-12-31", corpus.reader)) == {
+        "engine",
+        "lovely",
+    }
