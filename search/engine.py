@@ -131,6 +131,70 @@ class RankedTiers:
         return rows
 
 
+def comments_by_relevance(qs: QuerySet, query: Query, *, filtered: bool = False):
+    """Comments from search_comments (the query has words), best match first. When nothing
+    but the words and the viewer's visibility narrows them (no `filtered` by the caller, no
+    sets, dates or flags in the query), the engine may list the best matches from its index
+    alone (`IndexRanked`)."""
+    ranked = by_relevance(qs)
+    narrowed = (
+        filtered
+        or query.sources
+        or query.authors
+        or query.commenters
+        or query.before
+        or query.after
+        or query.featured
+    )
+    if narrowed or not backend().ranks_in_index:
+        return ranked
+    return IndexRanked(ranked, query)
+
+
+class IndexRanked:
+    """A sliceable sequence over `qs` (matches of `query`, ordered best first): a slice asks
+    the index alone for the best matches, twice as many as it reaches and 20 more, and reads
+    those rows through `qs`, whose filters decide which are shown. When enough of them are,
+    they are the slice: any other shown match ranks below them all. Otherwise, the slice is
+    read from `qs` as it is.
+
+    Ordering by the index's rank column makes FTS5 score and sort every match, then read it
+    again for the join; the index alone keeps only the best in a heap: for 7,500 matches,
+    6.4 ms instead of 10. `base` is what to count."""
+
+    ordered = True
+
+    def __init__(self, qs: QuerySet, query: Query):
+        self.qs, self.query = qs, query
+        self.base = qs.order_by()
+
+    def count(self) -> int:
+        return self.base.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0:])
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            found = self[key : key + 1]
+            if not found:
+                raise IndexError(key)
+            return found[0]
+        start, stop = key.start or 0, key.stop
+        if stop is None or key.step not in (None, 1) or start < 0 or stop < 0:
+            return list(self.qs[key])
+        engine = backend()
+        ids = engine.best_comment_ids(self.query, 2 * stop + 20)
+        rows = {row.pk: row for row in engine.rows_among(self.base, self.query, ids)}
+        shown = [rows[pk] for pk in ids if pk in rows]
+        if len(shown) >= stop or len(ids) < 2 * stop + 20:  # enough, or every match
+            return shown[start:stop]
+        return list(self.qs[start:stop])
+
+
 class CappedCount:
     """A queryset for the paginator whose count stops at `cap` rows: counting every match of a
     common word would visit every matching row (for 500,000 comments, a second); nobody reads
@@ -139,7 +203,7 @@ class CappedCount:
     def __init__(self, qs: QuerySet, cap: int = 1000, *, count_from: QuerySet | None = None):
         self.qs, self.cap = qs, cap
         if count_from is None:
-            count_from = qs.base if isinstance(qs, RankedTiers) else qs
+            count_from = qs.base if isinstance(qs, RankedTiers | IndexRanked) else qs
         self.count_from = count_from
         self.ordered = True
         self._count: int | None = None

@@ -133,7 +133,7 @@ def _comment_results(form: SearchForm, query: Query, sort: str, viewer) -> Query
         )
     )
     if sort == "relevance" and query.must:
-        return engine.by_relevance(qs)
+        return engine.comments_by_relevance(qs, query, filtered=_has_filters(form))
     if sort == "oldest":
         return qs.order_by("created", "id")
     return qs.order_by("-created", "-id")

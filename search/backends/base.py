@@ -43,6 +43,14 @@ class Backend:
         set, which the engine may look up in its index one id at a time."""
         return qs.filter(pk__in=ids)
 
+    # Whether best_comment_ids can list the best matches from the index alone.
+    ranks_in_index = False
+
+    def best_comment_ids(self, query: Query, limit: int) -> list[int]:
+        """The ids of the `limit` best comments matching the query's words, best first, read
+        from the index alone (whatever the comments' states)."""
+        raise NotImplementedError
+
     def matches_among(self, qs: QuerySet, ids: QuerySet) -> QuerySet:
         """`qs` (from match_articles or match_comments, with text) narrowed to the rows whose
         ids `ids` gives: a set too large to look up one by one, which each match is checked
