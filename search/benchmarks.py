@@ -272,9 +272,10 @@ def _measure(corpus: Corpus, log) -> dict:
         CappedCount,
         article_count_source,
         articles_by_relevance,
-        by_relevance,
+        comments_by_relevance,
         search_articles,
         search_comments,
+        without_words,
     )
     from search.query import parse
 
@@ -344,8 +345,13 @@ def _measure(corpus: Corpus, log) -> dict:
         CappedCount(qs, count_from=article_count_source(query)).count()
         comments = search_comments(Comment.objects.all(), query, None)
         if query.scope == "comments":
-            ranked = by_relevance(comments) if query.must else comments.order_by("-created")
-            list(ranked.select_related("article")[:20])
+            rows = comments.select_related("article")
+            if query.must:
+                shown = search_comments(Comment.objects.all(), without_words(query), None)
+                shown = shown.select_related("article")
+                list(comments_by_relevance(rows, query, shown=shown)[0:20])
+            else:
+                list(rows.order_by("-created")[:20])
         else:
             list(qs[:20])
         CappedCount(comments).count()

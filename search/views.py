@@ -117,26 +117,30 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
 
 
 def _comment_results(form: SearchForm, query: Query, sort: str, viewer) -> QuerySet:
-    qs = Comment.objects.search(query, viewer).select_related(
-        "article", "user__profile", "parent__user__profile"
-    )
-    qs = qs.defer(
-        "body_html",
-        "body_source",
-        "article__body_html",
-        "article__body_text",
-        "parent__body_html",
-    )
+    qs = _comment_rows(Comment.objects.search(query, viewer))
     qs = qs.filter(
         _form_filters(
             form, source="article__source__slug", author="article__authors", date="created__date"
         )
     )
     if sort == "relevance" and query.must:
-        return engine.comments_by_relevance(qs, query, filtered=_has_filters(form))
+        shown = _comment_rows(Comment.objects.search(engine.without_words(query), viewer))
+        return engine.comments_by_relevance(qs, query, shown=shown, filtered=_has_filters(form))
     if sort == "oldest":
         return qs.order_by("created", "id")
     return qs.order_by("-created", "-id")
+
+
+def _comment_rows(qs: QuerySet) -> QuerySet:
+    """What a comment result shows: its article, its author and its parent's."""
+    qs = qs.select_related("article", "user__profile", "parent__user__profile")
+    return qs.defer(
+        "body_html",
+        "body_source",
+        "article__body_html",
+        "article__body_text",
+        "parent__body_html",
+    )
 
 
 def display_name(comment: Comment) -> str:

@@ -6,7 +6,14 @@ from django.db import connection
 
 from comments.models import Comment, CommentStatus
 from search import engine
-from search.engine import IndexRanked, by_relevance, comments_by_relevance, search_comments
+from search.engine import (
+    IndexRanked,
+    by_relevance,
+    comments_by_relevance,
+    is_moderator,
+    search_comments,
+    without_words,
+)
 from search.query import parse
 
 from .conftest import add_comment
@@ -28,15 +35,21 @@ def gulls(corpus):
 
 
 def ranked(q, viewer):
-    query = parse(q)
+    query = parse(q, moderator=is_moderator(viewer))
     return by_relevance(search_comments(Comment.objects.all(), query, viewer))
+
+
+def fast_ranked(q, viewer, **options):
+    query = parse(q, moderator=is_moderator(viewer))
+    shown = search_comments(Comment.objects.all(), without_words(query), viewer)
+    return comments_by_relevance(ranked(q, viewer), query, shown=shown, **options)
 
 
 @pytest.mark.parametrize("who", ["reader", "moderator"])
 def test_every_slice_reads_as_the_ranked_queryset(corpus, gulls, who):
     viewer = getattr(corpus, who)
     plain = ranked("gull", viewer)
-    fast = comments_by_relevance(plain, parse("gull"))
+    fast = fast_ranked("gull", viewer)
     if connection.vendor == "sqlite":
         assert isinstance(fast, IndexRanked)
     whole = list(plain)
@@ -55,8 +68,7 @@ def test_when_too_few_of_the_best_are_shown_it_reads_the_queryset(corpus, gulls,
     # Every comment but the 5 lowest-ranked is spam: the index's best 2 × 5 + 20 = 30 hold
     # none a reader sees, so the first page comes from the queryset.
     Comment.objects.filter(pk__in=[c.pk for c in gulls[5:]]).update(status=CommentStatus.SPAM)
-    plain = ranked("gull", corpus.reader)
-    fast = comments_by_relevance(plain, parse("gull"))
+    fast = fast_ranked("gull", corpus.reader)
     if not isinstance(fast, IndexRanked):
         pytest.skip("the engine ranks in its index only on SQLite")
     asked = []
@@ -75,13 +87,19 @@ def test_when_too_few_of_the_best_are_shown_it_reads_the_queryset(corpus, gulls,
     "q", ["gull source:courier", "gull author:okafor", "gull commenter:maria", "gull is:featured"]
 )
 def test_narrowed_searches_are_ranked_by_the_queryset(corpus, q):
-    query = parse(q, moderator=False)
-    qs = by_relevance(search_comments(Comment.objects.all(), query, None))
-    assert not isinstance(comments_by_relevance(qs, query), IndexRanked)
-    assert not isinstance(comments_by_relevance(qs, parse("gull"), filtered=True), IndexRanked)
+    assert not isinstance(fast_ranked(q, None), IndexRanked)
+    assert not isinstance(fast_ranked("gull", None, filtered=True), IndexRanked)
 
 
 def test_the_search_page_shows_the_same_comments(client, corpus, gulls):
     response = client.get("/search/", {"q": "gull", "in": "comments"})
     shown = [row[0].pk for row in response.context["results"]]
     assert shown == [c.pk for c in list(ranked("gull", None))[:20]]
+
+
+def test_a_moderator_s_status_field_holds_for_the_rows_read_from_the_index(corpus, gulls):
+    fast = fast_ranked("gull status:spam", corpus.moderator)
+    assert isinstance(fast, IndexRanked) or connection.vendor != "sqlite"
+    rows = list(fast[0:10])
+    assert [c.pk for c in rows] == [c.pk for c in reversed(gulls[34:])]
+    assert {c.status for c in rows} == {CommentStatus.SPAM}
