@@ -12,7 +12,8 @@ from collections.abc import Callable
 from html import escape as html_escape
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
 from django.db.models import Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Lower, Substr
 from django.db.models.lookups import Exact
@@ -222,7 +223,7 @@ class CappedCount:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.count_from.order_by().values("pk")[: self.cap + 1].count()
+            self._count = _count(self.count_from.order_by().values("pk")[: self.cap + 1])
         return min(self._count, self.cap)
 
     @property
@@ -235,6 +236,18 @@ class CappedCount:
 
     def __getitem__(self, key):
         return self.qs[key]
+
+
+def _count(qs: QuerySet) -> int:
+    """qs.count(), written around the query's own SQL: QuerySet.count() rebuilds the query
+    as an aggregation first, a third of a search count's time."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an empty set of ids)
+        return 0
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) capped", params)
+        return cursor.fetchone()[0]
 
 
 def is_moderator(viewer) -> bool:
