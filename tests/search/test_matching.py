@@ -368,3 +368,14 @@ def test_the_calendar_s_ends_find_nothing_before_or_after_them(corpus, settings,
         "engine",
         "lovely",
     }
+
+
+def test_counts_stop_at_their_cap_and_say_there_are_more(corpus):
+    from search.engine import CappedCount
+
+    found = Article.objects.search("ferry")  # the ferry and heat pumps articles
+    assert (CappedCount(found, cap=1).count(), CappedCount(found, cap=1).more) == (1, True)
+    assert (CappedCount(found, cap=2).count(), CappedCount(found, cap=2).more) == (2, False)
+    assert (CappedCount(found, cap=5).count(), CappedCount(found, cap=5).more) == (2, False)
+    nowhere = Comment.objects.search("ferry source:nowhere", None)
+    assert (CappedCount(nowhere).count(), CappedCount(nowhere).more) == (0, False)
