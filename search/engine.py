@@ -374,7 +374,7 @@ def search_comments(qs: QuerySet, q: str | Query, viewer) -> QuerySet:
         elif _few(under):
             qs = engine.rows_among(qs, query, under)
         else:
-            qs = engine.matches_among(qs, under)
+            qs = engine.matches_among(qs, under, rows=Q(article_id__in=articles))
     for name in query.commenters:
         theirs = commenter_comment_ids(name)
         if not query.must:

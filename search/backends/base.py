@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from search.query import Query
 
@@ -51,11 +51,13 @@ class Backend:
         from the index alone (whatever the comments' states)."""
         raise NotImplementedError
 
-    def matches_among(self, qs: QuerySet, ids: QuerySet) -> QuerySet:
+    def matches_among(self, qs: QuerySet, ids: QuerySet, rows: Q | None = None) -> QuerySet:
         """`qs` (from match_articles or match_comments, with text) narrowed to the rows whose
         ids `ids` gives: a set too large to look up one by one, which each match is checked
-        against."""
-        return qs.filter(pk__in=ids)
+        against. `rows`, when given, is the same set as a condition on the rows themselves
+        (the comments under some articles: their article), which engines that read each
+        match's row check instead."""
+        return qs.filter(rows if rows is not None else Q(pk__in=ids))
 
     def article_index_matches(self, query: Query) -> QuerySet | None:
         """The index rows matching the query's text, for counting without touching the
