@@ -266,9 +266,7 @@ def _author_articles(name: str) -> QuerySet:
     from archive.models import Article, Author
 
     authors = Author.objects.filter(Q(slug=name.lower()) | Q(name__icontains=name))
-    # Read once (a few ids): as a subquery, every query of the page searched the authors
-    # again, and compiled the nesting again.
-    ids = list(authors.values_list("pk", flat=True))
+    ids = backend().named_ids(authors.values_list("pk", flat=True))
     links = Article.authors.through.objects.filter(author_id__in=ids)
     return links.order_by().values("article_id")
 
@@ -278,7 +276,7 @@ def _source_articles(name: str) -> QuerySet:
     from archive.models import Article, Source
 
     sources = Source.objects.filter(Q(slug=name.lower()) | Q(name__icontains=name))
-    ids = list(sources.values_list("pk", flat=True))  # read once, as the authors'
+    ids = backend().named_ids(sources.values_list("pk", flat=True))
     return Article.objects.filter(source_id__in=ids).order_by().values("pk")
 
 

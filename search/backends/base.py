@@ -43,6 +43,14 @@ class Backend:
         set, which the engine may look up in its index one id at a time."""
         return qs.filter(pk__in=ids)
 
+    def named_ids(self, ids: QuerySet) -> QuerySet | list:
+        """The ids of the sources or authors a query names (`ids`, a flat values_list), as the
+        engine's queries should hold them: read once into a list, or left a subquery for the
+        planner to estimate from. PostgreSQL keeps the subquery: given the ids of a source's
+        2,500 articles, it chose to scan every document with a common word (108 ms) rather
+        than check those articles' documents one by one (12 ms)."""
+        return ids
+
     # Whether best_comment_ids can list the best matches from the index alone.
     ranks_in_index = False
 
