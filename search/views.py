@@ -116,7 +116,9 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
     return qs.oldest() if sort == "oldest" else qs.newest()
 
 
-def _comment_results(form: SearchForm, query: Query, sort: str, viewer) -> QuerySet:
+def _comment_results(
+    form: SearchForm, query: Query, sort: str, viewer
+) -> QuerySet | engine.IndexRanked:
     qs = _comment_rows(Comment.objects.search(query, viewer))
     qs = qs.filter(
         _form_filters(
