@@ -67,30 +67,13 @@ def articles_by_relevance(q: str | Query, narrow=None, qs: QuerySet | None = Non
     )
 
 
-class RankedTiers:
-    """A sliceable sequence over tiers of ordered querysets, read one after another: a slice
-    queries only the tiers it reaches, and counts a tier only to skip past it. `base` (all
-    the tiers at once, unordered) is what to count; `tier(n)` makes the nth tier's queryset,
-    only once a slice reaches it (a common word's first page is all title matches). The
-    base's prefetches are made once for the rows of a slice, whichever tiers they came
-    from."""
+class SlicedResults:
+    """What the paginator and CappedCount need of a result sequence that is read a slice at a
+    time: `base` (unordered) to count, len(), iteration and single items; subclasses read a
+    forward slice in `_slice(start, stop)`."""
 
     ordered = True
-
-    def __init__(self, base: QuerySet, tier: Callable[[int], QuerySet], count: int = TIERS):
-        self.base = base
-        self.prefetch = base._prefetch_related_lookups
-        self._make, self._count = tier, count
-        self._made: dict[int, QuerySet] = {}
-
-    def tier(self, n: int) -> QuerySet:
-        if n not in self._made:
-            self._made[n] = self._make(n).prefetch_related(None)
-        return self._made[n]
-
-    @property
-    def tiers(self) -> list[QuerySet]:
-        return [self.tier(n) for n in range(self._count)]
+    base: QuerySet
 
     def count(self) -> int:
         return self.base.count()
@@ -109,6 +92,36 @@ class RankedTiers:
             if not found:
                 raise IndexError(key)
             return found[0]
+        return self._slice(key)
+
+    def _slice(self, key: slice) -> list:
+        raise NotImplementedError
+
+
+class RankedTiers(SlicedResults):
+    """A sliceable sequence over tiers of ordered querysets, read one after another: a slice
+    queries only the tiers it reaches, and counts a tier only to skip past it. `base` (all
+    the tiers at once, unordered) is what to count; `tier(n)` makes the nth tier's queryset,
+    only once a slice reaches it (a common word's first page is all title matches). The
+    base's prefetches are made once for the rows of a slice, whichever tiers they came
+    from."""
+
+    def __init__(self, base: QuerySet, tier: Callable[[int], QuerySet], count: int = TIERS):
+        self.base = base
+        self.prefetch = base._prefetch_related_lookups
+        self._make, self._count = tier, count
+        self._made: dict[int, QuerySet] = {}
+
+    def tier(self, n: int) -> QuerySet:
+        if n not in self._made:
+            self._made[n] = self._make(n).prefetch_related(None)
+        return self._made[n]
+
+    @property
+    def tiers(self) -> list[QuerySet]:
+        return [self.tier(n) for n in range(self._count)]
+
+    def _slice(self, key: slice) -> list:
         if key.step not in (None, 1) or (key.start or 0) < 0 or (key.stop or 0) < 0:
             raise ValueError("only forward slices without a step are supported")
         start, stop = key.start or 0, key.stop
@@ -164,7 +177,7 @@ def without_words(query: Query) -> Query:
     return dataclasses.replace(query, must=[], exclude=[])
 
 
-class IndexRanked:
+class IndexRanked(SlicedResults):
     """A sliceable sequence over `qs` (matches of `query`, ordered best first): a slice asks
     the index alone for the best matches, twice as many as it reaches and 20 more, and reads
     those rows from `shown` (the comments the viewer may see, words aside). When enough of
@@ -176,27 +189,11 @@ class IndexRanked:
     6.4 ms instead of 10. (Read back through the index, by rowid with the words, the rows
     cost 11 ms more: each lookup evaluates the words again.) `base` is what to count."""
 
-    ordered = True
-
     def __init__(self, qs: QuerySet, query: Query, shown: QuerySet):
         self.qs, self.query, self.shown = qs, query, shown
         self.base = qs.order_by()
 
-    def count(self) -> int:
-        return self.base.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __iter__(self):
-        return iter(self[0:])
-
-    def __getitem__(self, key):
-        if isinstance(key, int):
-            found = self[key : key + 1]
-            if not found:
-                raise IndexError(key)
-            return found[0]
+    def _slice(self, key: slice) -> list:
         start, stop = key.start or 0, key.stop
         if stop is None or key.step not in (None, 1) or start < 0 or stop < 0:
             return list(self.qs[key])
@@ -216,7 +213,7 @@ class CappedCount:
     def __init__(self, qs: QuerySet, cap: int = 1000, *, count_from: QuerySet | None = None):
         self.qs, self.cap = qs, cap
         if count_from is None:
-            count_from = qs.base if isinstance(qs, RankedTiers | IndexRanked) else qs
+            count_from = qs.base if isinstance(qs, SlicedResults) else qs
         self.count_from = count_from
         self.ordered = True
         self._count: int | None = None
