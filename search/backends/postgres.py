@@ -13,7 +13,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import F, QuerySet
 
-from search.models import ArticleDocument, CommentDocument
+from search.models import ArticleDocument, ArticleHead, CommentDocument
 from search.query import AnyOf, Query, Term
 from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR, COMMENT_VECTOR
 
@@ -104,17 +104,20 @@ class PostgresBackend(Backend):
             return self._match(qs, query, ArticleDocument, titles=True, tier=tier)
         # Matches in the title, kicker or dek: found in the head's index and checked against
         # the head, never the whole document; only the excluded words need the document.
+        # They are ranked by their head too: every word is in it, and scoring the whole text
+        # of each match (a common word has a thousand title matches) decompressed every
+        # document, 20 ms of such a page's 50.
         positive, _ = compile_tsquery(query, titles=True)
         if tier is None:
             words = compile_tsquery(Query(must=query.must), titles=True)[0]
             excluded = compile_tsquery(query, titles=True)[1]
         else:
             words, excluded = tier_parts(query, tier)
-        qs = qs.filter(search_document__head=ts(words))
+        qs = qs.filter(search_head__head=ts(words))
         if excluded:
             qs = qs.filter(search_document__document=ts(f"!({excluded})"))
         return qs.annotate(
-            search_rank=SearchRank(F("search_document__document"), ts(positive), cover_density=True)
+            search_rank=SearchRank(F("search_head__head"), ts(positive), cover_density=True)
         )
 
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
@@ -125,7 +128,7 @@ class PostgresBackend(Backend):
         if not positive:
             return None
         if title_only(query) and not query.exclude:
-            return ArticleDocument.objects.filter(head=ts(positive))
+            return ArticleHead.objects.filter(head=ts(positive))
         return ArticleDocument.objects.filter(document=ts(positive))
 
     def _snippets(self, model, column, ids, query, titles) -> dict[int, str]:
@@ -160,10 +163,14 @@ class PostgresBackend(Backend):
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO search_article_document (article_id, document, head) "
-                f"SELECT id, {ARTICLE_VECTOR.format(p='')}, {ARTICLE_HEAD_VECTOR.format(p='')} "
-                "FROM archive_article ON CONFLICT (article_id) "
-                "DO UPDATE SET document = EXCLUDED.document, head = EXCLUDED.head"
+                "INSERT INTO search_article_document (article_id, document) "
+                f"SELECT id, {ARTICLE_VECTOR.format(p='')} FROM archive_article "
+                "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document"
+            )
+            cursor.execute(
+                "INSERT INTO search_article_head (article_id, head) "
+                f"SELECT id, {ARTICLE_HEAD_VECTOR.format(p='')} FROM archive_article "
+                "ON CONFLICT (article_id) DO UPDATE SET head = EXCLUDED.head"
             )
             cursor.execute(
                 "INSERT INTO search_comment_document (comment_id, document) "
