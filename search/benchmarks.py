@@ -272,6 +272,7 @@ def _measure(corpus: Corpus, log) -> dict:
         CappedCount,
         article_count_source,
         articles_by_relevance,
+        comment_count_source,
         comments_by_relevance,
         search_articles,
         search_comments,
@@ -354,7 +355,7 @@ def _measure(corpus: Corpus, log) -> dict:
                 list(rows.order_by("-created")[:20])
         else:
             list(qs[:20])
-        CappedCount(comments).count()
+        CappedCount(comments, count_from=comment_count_source(query, None)).count()
 
     def page(q: str) -> None:
         response = client.get("/search/", {"q": q})

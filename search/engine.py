@@ -346,6 +346,16 @@ def article_count_source(query: Query) -> QuerySet | None:
     return matches
 
 
+def comment_count_source(query: Query, viewer) -> QuerySet | None:
+    """Where to count a comment search by its words alone, as article_count_source does for
+    articles: the index rows, where the engine's index knows which comments are published
+    (PostgreSQL), for readers and for moderators who name no state. None when anything else
+    narrows the search, or the index cannot count it."""
+    if not countable_in_the_index(query) or query.sources or query.authors:
+        return None
+    return backend().comment_index_matches(query, published_only=not is_moderator(viewer))
+
+
 def search_comments(qs: QuerySet, q: str | Query, viewer) -> QuerySet:
     """Comments matching `q` that `viewer` may find: published ones for readers; every state
     for moderators (narrowed with status:…)."""

@@ -101,7 +101,8 @@ class ArticleHead(models.Model):
 
 
 class CommentDocument(models.Model):
-    """PostgreSQL: one tsvector per comment (its Markdown source)."""
+    """PostgreSQL: one tsvector per comment (its Markdown source), and whether the comment is
+    published (kept by a trigger on its state), so that readers' counts read this table alone."""
 
     comment = models.OneToOneField(
         Comment,
@@ -111,6 +112,7 @@ class CommentDocument(models.Model):
         related_name="search_document",
     )
     document = SearchVectorField()
+    published = models.BooleanField(default=False)
 
     class Meta:
         managed = False

@@ -43,10 +43,15 @@ def search(request):
     articles = _article_results(form, query, sort)
     comments = _comment_results(form, query, sort, request.user)
     per_page = settings.AGORA_ARTICLES_PER_PAGE
-    count_from = None if _has_filters(form) else engine.article_count_source(query)
+    filtered = _has_filters(form)
     found = {
-        "articles": CappedCount(articles, count_from=count_from),
-        "comments": CappedCount(comments),
+        "articles": CappedCount(
+            articles, count_from=None if filtered else engine.article_count_source(query)
+        ),
+        "comments": CappedCount(
+            comments,
+            count_from=None if filtered else engine.comment_count_source(query, request.user),
+        ),
     }
     page = paginate(request, found[tab], per_page)
     counts = {key: _count_label(results) for key, results in found.items()}

@@ -72,6 +72,12 @@ class Backend:
         articles (valid when nothing but text narrows the search); None without text."""
         raise NotImplementedError
 
+    def comment_index_matches(self, query: Query, *, published_only: bool) -> QuerySet | None:
+        """The index rows matching the query's text, for counting the comments without
+        reading them (valid when nothing but text narrows the search), only the published
+        ones' with `published_only`; None where the index cannot tell, or without text."""
+        return None
+
     def article_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
         """Body passages with the matches between MARK_START and MARK_END, for these rows only."""
         raise NotImplementedError

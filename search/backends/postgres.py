@@ -13,6 +13,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import F, QuerySet
 
+from comments.models import CommentStatus
 from search.models import ArticleDocument, ArticleHead, CommentDocument
 from search.query import AnyOf, Query, Term
 from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR, COMMENT_VECTOR
@@ -131,6 +132,13 @@ class PostgresBackend(Backend):
             return ArticleHead.objects.filter(head=ts(positive))
         return ArticleDocument.objects.filter(document=ts(positive))
 
+    def comment_index_matches(self, query: Query, *, published_only: bool) -> QuerySet | None:
+        positive, _ = compile_tsquery(query, titles=False)
+        if not positive:
+            return None
+        matches = CommentDocument.objects.filter(document=ts(positive))
+        return matches.filter(published=True) if published_only else matches
+
     def _snippets(self, model, column, ids, query, titles) -> dict[int, str]:
         positive, _ = compile_tsquery(query, titles=titles)
         if not ids or not positive:
@@ -173,7 +181,9 @@ class PostgresBackend(Backend):
                 "ON CONFLICT (article_id) DO UPDATE SET head = EXCLUDED.head"
             )
             cursor.execute(
-                "INSERT INTO search_comment_document (comment_id, document) "
-                f"SELECT id, {COMMENT_VECTOR.format(p='')} FROM comments_comment "
-                "ON CONFLICT (comment_id) DO UPDATE SET document = EXCLUDED.document"
+                "INSERT INTO search_comment_document (comment_id, document, published) "
+                f"SELECT id, {COMMENT_VECTOR.format(p='')}, status = %s FROM comments_comment "
+                "ON CONFLICT (comment_id) "
+                "DO UPDATE SET document = EXCLUDED.document, published = EXCLUDED.published",
+                [CommentStatus.PUBLISHED.value],
             )
