@@ -466,16 +466,21 @@ def _explain(q: str) -> dict:
 
     from archive.models import Article
     from search.backends.postgres import HEADLINE, compile_tsquery, ts
-    from search.engine import articles_by_relevance
+    from search.engine import IndexTier, articles_by_relevance, backend
     from search.query import parse
 
     query = parse(q)
-    # The first page's first query: the title tier, in PostgreSQL's relevance order.
-    tiers = articles_by_relevance(
+    # The first page's first query: the title tier, in PostgreSQL's relevance order (ranked
+    # in the heads' table alone when only words narrow the search, as here).
+    tier = articles_by_relevance(
         query, lambda qs: qs.select_related("source").defer("body_html", "body_text")
-    ).tiers
-    qs = tiers[0][:20]
-    ids = list(qs.values_list("pk", flat=True))
+    ).tier(0)
+    if isinstance(tier, IndexTier):
+        qs = backend().ranked_tier_ids(query, 0)[:20]
+        ids = [pk for pk, _ in qs]
+    else:
+        qs = tier[:20]
+        ids = list(qs.values_list("pk", flat=True))
     positive, _ = compile_tsquery(query, titles=True)
     snippets = (
         Article.objects.filter(pk__in=ids)

@@ -45,26 +45,72 @@ def by_relevance(qs: QuerySet) -> QuerySet:
 TIERS = 3
 
 
-def articles_by_relevance(q: str | Query, narrow=None, qs: QuerySet | None = None) -> RankedTiers:
+def articles_by_relevance(
+    q: str | Query, narrow=None, qs: QuerySet | None = None, *, filtered: bool = False
+) -> RankedTiers:
     """Articles matching `q` (which must have words) in relevance order: first those with
     every word in the title, then those with every word in the title, kicker or dek, then the
     rest; the engine's score orders each tier. `narrow(qs)` adds the caller's filters (the
-    same to the whole set and to each tier).
+    same to the whole set and to each tier); say `filtered` when it filters rows out, rather
+    than only choosing what to read of them.
 
     Scoring is the costly part of a search: for a word in half the archive, every match has
     to be scored before the best can be known. In tiers, the first page of such a search
     scores only the title matches (a few percent of them); the body-only tier is scored only
-    by a reader who pages past every title, kicker and dek match."""
+    by a reader who pages past every title, kicker and dek match.
+
+    When nothing but the words narrows the search, an engine that can (`ranks_tiers_in_index`)
+    ranks each tier in its index alone and the rows are read by id (`IndexTier`)."""
     from archive.models import Article
 
     query = _as_query(q)
-    qs = Article.objects.all() if qs is None else qs
+    engine = backend()
     narrow = narrow or (lambda found: found)
-    order = backend().relevance_order
+    if engine.ranks_tiers_in_index and qs is None and not filtered and _only_words(query):
+        rows = narrow(Article.objects.all()).prefetch_related(None)
+        return RankedTiers(
+            narrow(search_articles(Article.objects.all(), query)),
+            lambda n: IndexTier(query, n, rows),
+        )
+    qs = Article.objects.all() if qs is None else qs
+    order = engine.relevance_order
     return RankedTiers(
         narrow(search_articles(qs, query)),
-        lambda n: narrow(search_articles(qs, query, tier=n)).order_by(*order),
+        lambda n: (
+            narrow(search_articles(qs, query, tier=n)).order_by(*order).prefetch_related(None)
+        ),
     )
+
+
+def _only_words(query: Query) -> bool:
+    return countable_in_the_index(query) and not (query.sources or query.authors)
+
+
+class IndexTier:
+    """One relevance tier of an article search that only words narrow, ranked in the engine's
+    index alone: a slice reads its ids and scores from the index, best first, then their rows
+    by id from `rows` (the caller's queryset, which must not filter rows out).
+
+    Joined to the articles, a tier's query had the planner join every match before sorting
+    them: for a word in 1,100 titles on PostgreSQL, 8–11 ms (with a parallel worker, 45 ms
+    without), against 4 for the same ranking in the heads' table alone."""
+
+    def __init__(self, query: Query, n: int, rows: QuerySet):
+        self.query, self.n, self.rows = query, n, rows
+
+    def count(self) -> int:
+        return backend().tier_index_matches(self.query, self.n).count()
+
+    def __getitem__(self, key: slice) -> list:
+        ranked = list(backend().ranked_tier_ids(self.query, self.n)[key])
+        found = self.rows.in_bulk([pk for pk, _ in ranked])
+        rows = []
+        for pk, rank in ranked:
+            if pk in found:  # a row deleted since the index was read
+                row = found[pk]
+                row.search_rank = rank
+                rows.append(row)
+        return rows
 
 
 class SlicedResults:
@@ -112,13 +158,14 @@ class RankedTiers(SlicedResults):
         self._make, self._count = tier, count
         self._made: dict[int, QuerySet] = {}
 
-    def tier(self, n: int) -> QuerySet:
+    def tier(self, n: int) -> QuerySet | IndexTier:
+        """The nth tier, without the base's prefetches (made once per slice instead)."""
         if n not in self._made:
-            self._made[n] = self._make(n).prefetch_related(None)
+            self._made[n] = self._make(n)
         return self._made[n]
 
     @property
-    def tiers(self) -> list[QuerySet]:
+    def tiers(self) -> list[QuerySet | IndexTier]:
         return [self.tier(n) for n in range(self._count)]
 
     def _slice(self, key: slice) -> list:

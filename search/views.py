@@ -116,7 +116,7 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
         return qs.defer("body_html", "body_text").filter(filters)
 
     if sort == "relevance" and query.must:
-        return engine.articles_by_relevance(query, narrow)
+        return engine.articles_by_relevance(query, narrow, filtered=_has_filters(form))
     qs = narrow(Article.objects.search(query))
     return qs.oldest() if sort == "oldest" else qs.newest()
 

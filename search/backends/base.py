@@ -67,6 +67,18 @@ class Backend:
         match's row check instead."""
         return qs.filter(rows if rows is not None else Q(pk__in=ids))
 
+    # Whether ranked_tier_ids can rank a relevance tier in the index alone.
+    ranks_tiers_in_index = False
+
+    def tier_index_matches(self, query: Query, tier: int) -> QuerySet:
+        """The index rows of one relevance tier of a query that only words narrow."""
+        raise NotImplementedError
+
+    def ranked_tier_ids(self, query: Query, tier: int) -> QuerySet:
+        """(article id, score) of that tier's matches, best first, as match_articles scores
+        and relevance_order orders them."""
+        raise NotImplementedError
+
     def article_index_matches(self, query: Query) -> QuerySet | None:
         """The index rows matching the query's text, for counting without touching the
         articles (valid when nothing but text narrows the search); None without text."""

@@ -121,6 +121,23 @@ class PostgresBackend(Backend):
             search_rank=SearchRank(F("search_head__head"), ts(positive), cover_density=True)
         )
 
+    ranks_tiers_in_index = True
+
+    def tier_index_matches(self, query: Query, tier: int) -> QuerySet:
+        if tier in (0, 1):
+            return ArticleHead.objects.filter(head=ts(tier_parts(query, tier)[0]))
+        return ArticleDocument.objects.filter(document=ts(tier_tsquery(query, tier)))
+
+    def ranked_tier_ids(self, query: Query, tier: int) -> QuerySet:
+        positive, _ = compile_tsquery(query, titles=True)
+        vector = F("head") if tier in (0, 1) else F("document")
+        return (
+            self.tier_index_matches(query, tier)
+            .annotate(rank=SearchRank(vector, ts(positive), cover_density=True))
+            .order_by("-rank", "-pk")
+            .values_list("pk", "rank")
+        )
+
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         return self._match(qs, query, CommentDocument, titles=False)
 

@@ -360,6 +360,30 @@ def test_slices_across_tiers_read_like_the_whole_list(tiered):
         results[len(whole)]
 
 
+@pytest.mark.parametrize("q", ["cormorant", "cormorant nesting", "cormor*", '"cormorant nesting"'])
+def test_tiers_ranked_in_the_index_read_like_the_joined_queries(tiered, q):
+    # Where the engine ranks a words-only search's tiers in its index (PostgreSQL), every
+    # slice gives the rows, the order and the scores of the queries joined to the articles.
+    in_index = articles_by_relevance(q)
+    joined = articles_by_relevance(q, filtered=True)
+    if engine.backend().ranks_tiers_in_index:
+        assert isinstance(in_index.tier(0), engine.IndexTier)
+    assert not isinstance(joined.tier(0), engine.IndexTier)
+    whole = [(a.pk, a.search_rank) for a in joined]
+    assert [(a.pk, a.search_rank) for a in in_index] == whole
+    assert len(whole) == in_index.count()
+    for start in range(len(whole) + 1):
+        for stop in range(start, len(whole) + 2):
+            assert [a.pk for a in in_index[start:stop]] == [pk for pk, _ in whole[start:stop]]
+    for n in range(engine.TIERS):
+        assert in_index.tier(n).count() == joined.tier(n).count(), n
+
+
+def test_other_searches_rank_their_tiers_joined_to_the_articles(tiered):
+    for q in ("cormorant -nesting", "source:estuary cormorant", "cormorant after:2001-01-01"):
+        assert not isinstance(articles_by_relevance(q).tier(0), engine.IndexTier), q
+
+
 def test_the_search_page_pages_through_the_tiers(client, settings, tiered):
     settings.AGORA_ARTICLES_PER_PAGE = 3
     seen = []

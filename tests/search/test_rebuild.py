@@ -7,6 +7,7 @@ from django.db import connection
 from archive.models import Article
 from comments.models import Comment
 from search.engine import backend
+from search.query import parse
 
 from .conftest import add_comment
 
@@ -179,7 +180,7 @@ def test_the_head_follows_the_title_kicker_and_dek_and_answers_the_title_tiers(m
     article.save(update_fields=["title"])
     assert in_head("heron") and not in_head("cormorant")
 
-    title_tier, head_tier, body_tier = articles_by_relevance("heron").tiers
+    title_tier, head_tier, body_tier = articles_by_relevance("heron", filtered=True).tiers
     for tier in (title_tier, head_tier):
         sql = str(tier.query)
         assert '"search_article_head"."head" @@' in sql
@@ -187,6 +188,12 @@ def test_the_head_follows_the_title_kicker_and_dek_and_answers_the_title_tiers(m
         assert 'ts_rank_cd("search_article_head"."head"' in sql
         assert "search_article_document" not in sql
     assert list(title_tier) == [article]
+    # With nothing but words, each tier is ranked in the heads' table alone.
+    query = parse("heron")
+    for n in (0, 1):
+        sql = str(backend().ranked_tier_ids(query, n).query)
+        assert 'FROM "search_article_head"' in sql and "archive_article" not in sql
+    assert articles_by_relevance("heron").tier(0)[0:20] == [article]
 
     article.delete()
     assert not ArticleHead.objects.filter(pk=article.pk).exists()
