@@ -289,7 +289,7 @@ def _count(qs: QuerySet) -> int:
         sql, params = qs.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (an empty set of ids)
         return 0
-    with connections[qs.db].cursor() as cursor:
+    with backend().counting(qs), connections[qs.db].cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM ({sql}) capped", params)
         return cursor.fetchone()[0]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 
 from django.db.models import Q, QuerySet
 
@@ -89,6 +90,11 @@ class Backend:
         reading them (valid when nothing but text narrows the search), only the published
         ones' with `published_only`; None where the index cannot tell, or without text."""
         return None
+
+    def counting(self, qs: QuerySet):
+        """A context manager around the capped count of `qs` (see engine.CappedCount), for
+        engines that plan some counts better than their planner would."""
+        return nullcontext()
 
     def article_snippets(self, ids: list[int], query: Query) -> dict[int, str]:
         """Body passages with the matches between MARK_START and MARK_END, for these rows only."""

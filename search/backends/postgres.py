@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models import F, QuerySet
 
 from comments.models import CommentStatus
@@ -155,6 +155,25 @@ class PostgresBackend(Backend):
             return None
         matches = CommentDocument.objects.filter(document=ts(positive))
         return matches.filter(published=True) if published_only else matches
+
+    @contextmanager
+    def counting(self, qs: QuerySet):
+        """Articles are counted through their GIN indexes, never by scanning the documents.
+
+        For a count capped at 1,001 rows, the planner expects a scan to stop after a few
+        thousand documents and prices each at one operator call; but checking a document of
+        2 KB costs far more than that. Measured on 50,000 articles: a common word 13 ms
+        scanning, 6 through the index; a prefix 18 and 7; two words with OR 33 and 8. (The
+        comments' documents are small: scanning them wins, and is left to the planner.) The
+        setting lasts for this statement only: its transaction or savepoint is rolled back."""
+        if qs.model not in (ArticleDocument, ArticleHead):
+            yield
+            return
+        with transaction.atomic(using=qs.db):
+            with connections[qs.db].cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+            yield
+            transaction.set_rollback(True, using=qs.db)
 
     def _snippets(self, model, column, ids, query, titles) -> dict[int, str]:
         positive, _ = compile_tsquery(query, titles=titles)

@@ -219,6 +219,31 @@ def test_emptying_the_tables_empties_their_search_rows_too(corpus):
     assert article_count_source(parse("ferry")).count() == 0
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize("q", ["ferry", "title:ferry", "ferry OR library"])
+def test_articles_are_counted_through_their_gin_index_and_the_setting_does_not_stay(corpus, q):
+    from search.models import ArticleDocument, ArticleHead
+
+    matches = article_count_source(parse(q))
+    assert matches.model in (ArticleDocument, ArticleHead)
+    sql, params = matches.query.sql_with_params()
+    with engine.backend().counting(matches), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN SELECT COUNT(*) FROM (" + sql + ") capped", params)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on search_article_" in plan and "Seq Scan" not in plan, plan
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+    # Comments are left to the planner.
+    comments = engine.comment_count_source(parse(q), corpus.reader)
+    with engine.backend().counting(comments), connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"
+    assert engine.CappedCount(Article.objects.none(), count_from=matches).count() == len(
+        Article.objects.search(q)
+    )
+
+
 def test_an_archived_authors_comments_are_found_by_their_index(corpus):
     sql, params = commenter_comment_ids("Old Sailor").query.sql_with_params()
     with connection.cursor() as cursor:

@@ -256,7 +256,10 @@ def test_the_page_costs_the_same_queries_whatever_the_results(
     # Articles by relevance are read tier by tier: up to three tiers for one page, each one
     # query, or two where the engine ranks them in its index (their ids, then their rows).
     tiers = 3 * (2 if backend().ranks_tiers_in_index else 1)
-    assert large <= (6 + tiers if tab == "articles" else 7)
+    # PostgreSQL counts the articles with a plan of its own, set in a savepoint (SAVEPOINT,
+    # SET LOCAL, ROLLBACK TO SAVEPOINT) around the count.
+    planned = 3 if connection.vendor == "postgresql" else 0
+    assert large <= (6 + tiers if tab == "articles" else 7) + planned
 
 
 def test_the_form_s_widgets_are_written_without_the_template_engine(client, corpus):
