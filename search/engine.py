@@ -398,7 +398,7 @@ def comment_count_source(query: Query, viewer) -> QuerySet | None:
     articles: the index rows, where the engine's index knows which comments are published
     (PostgreSQL), for readers and for moderators who name no state. None when anything else
     narrows the search, or the index cannot count it."""
-    if not countable_in_the_index(query) or query.sources or query.authors:
+    if not _only_words(query):
         return None
     return backend().comment_index_matches(query, published_only=not is_moderator(viewer))
 

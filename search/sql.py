@@ -1,4 +1,4 @@
-"""SQL shared by the migration, the rebuild command and bulk loads. Migration 0002 uses these
+"""SQL shared by the migrations, the rebuild command and bulk loads. Migration 0002 uses these
 as they stand: change them only together with a new migration."""
 
 ARTICLE_VECTOR = (
@@ -26,3 +26,16 @@ SQLITE_INSERT_TRIGGERS = {
         INSERT INTO search_comment_fts(rowid, body_source) VALUES (new.id, new.body_source);
     END""",
 }
+
+
+def on_postgresql(statements: list[str]):
+    """A RunPython function running `statements` in order on PostgreSQL, and nothing elsewhere
+    (the migrations that keep PostgreSQL's side tables)."""
+
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for sql in statements:
+            schema_editor.execute(sql, params=None)
+
+    return apply

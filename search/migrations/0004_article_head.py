@@ -10,7 +10,7 @@ unchanged (FTS5 filters columns in the index)."""
 import django.contrib.postgres.search
 from django.db import migrations
 
-from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR
+from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR, on_postgresql
 
 
 def refresh_function(with_head: bool) -> str:
@@ -43,21 +43,11 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql, params=None)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_prefix_indexes")]
 
     operations = [
-        migrations.RunPython(run(FORWARD), run(BACKWARD)),
+        migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD)),
         # The model is unmanaged: this only tells the ORM the column exists.
         migrations.AddField(
             model_name="articledocument",

@@ -10,7 +10,7 @@ unchanged (FTS5 filters columns in the index)."""
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR
+from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR, on_postgresql
 
 REFRESH_BOTH = f"""CREATE OR REPLACE FUNCTION search_article_document_refresh() RETURNS trigger AS $$
     BEGIN
@@ -70,21 +70,11 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql, params=None)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0004_article_head")]
 
     operations = [
-        migrations.RunPython(run(FORWARD), run(BACKWARD)),
+        migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD)),
         # The models are unmanaged: these only tell the ORM where the head is now.
         migrations.RemoveField(model_name="articledocument", name="head"),
         migrations.CreateModel(

@@ -9,7 +9,7 @@ import). 'published' is CommentStatus.PUBLISHED."""
 
 from django.db import migrations, models
 
-from search.sql import COMMENT_VECTOR
+from search.sql import COMMENT_VECTOR, on_postgresql
 
 REFRESH_WITH_FLAG = f"""CREATE OR REPLACE FUNCTION search_comment_document_refresh()
     RETURNS trigger AS $$
@@ -71,21 +71,11 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for sql in statements:
-            schema_editor.execute(sql, params=None)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0005_article_head_table")]
 
     operations = [
-        migrations.RunPython(run(FORWARD), run(BACKWARD)),
+        migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD)),
         # The model is unmanaged: this only tells the ORM the column exists.
         migrations.AddField(
             model_name="commentdocument",
