@@ -41,7 +41,8 @@ def search(request):
         return render(request, "search/search.html", {**context, "page": None, "counts": {}})
 
     articles = _article_results(form, query, sort)
-    comments = _comment_results(form, query, sort, request.user)
+    # The other tab is only counted: its results need no order.
+    comments = _comment_results(form, query, sort, request.user, listed=tab == "comments")
     per_page = settings.AGORA_ARTICLES_PER_PAGE
     filtered = _has_filters(form)
     found = {
@@ -122,7 +123,7 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
 
 
 def _comment_results(
-    form: SearchForm, query: Query, sort: str, viewer
+    form: SearchForm, query: Query, sort: str, viewer, *, listed: bool = True
 ) -> QuerySet | engine.IndexRanked:
     qs = _comment_rows(Comment.objects.search(query, viewer))
     qs = qs.filter(
@@ -130,6 +131,8 @@ def _comment_results(
             form, source="article__source__slug", author="article__authors", date="created__date"
         )
     )
+    if not listed:
+        return qs
     if sort == "relevance" and query.must:
         shown = _comment_rows(Comment.objects.search(engine.without_words(query), viewer))
         return engine.comments_by_relevance(qs, query, shown=shown, filtered=_has_filters(form))
