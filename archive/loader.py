@@ -318,7 +318,8 @@ class ImportSession:
         self.batch_documents = batch_documents
         self.documents = 0  # documents tried in the open batch
         self._batch: transaction.Atomic | None = None
-        self._index_comments: Callable[[], None] | None = None
+        self._index_comments: Callable[[list[int]], None] | None = None
+        self._written: list[int] = []  # ids of the open batch's comments (PostgreSQL)
         self._started = 0.0
         self._comment_ids: list[int] = []  # reserved, unused, highest first
         self._reserved = 0
@@ -364,6 +365,7 @@ class ImportSession:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         # Index the batch's comments for search at its end, all at once.
         self._index_comments = search_backend().defer_comment_indexing()
+        self._written = []
 
     @property
     def batch_is_due(self) -> bool:
@@ -381,7 +383,7 @@ class ImportSession:
             return
         try:
             try:
-                index_comments()
+                index_comments(self._written)
             except BaseException as exc:
                 batch.__exit__(type(exc), exc, exc.__traceback__)
                 raise
@@ -420,6 +422,7 @@ class ImportSession:
             self._comment_ids = sorted([*self._comment_ids, *fresh], reverse=True)
         taken = self._comment_ids[-count:][::-1]
         del self._comment_ids[-count:]
+        self._written += taken
         return taken
 
 

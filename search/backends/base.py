@@ -107,12 +107,13 @@ class Backend:
         """A context manager for bulk imports: no per-row indexing, one rebuild at the end."""
         raise NotImplementedError
 
-    def defer_comment_indexing(self) -> Callable[[], None]:
+    def defer_comment_indexing(self) -> Callable[[list[int]], None]:
         """Inside a write transaction about to insert many comments: stop indexing them one by
-        one and return a function that indexes every comment inserted since, in one statement,
-        and restores the per-row indexing. Call it before the transaction commits; a rollback
+        one and return a function that, given the ids of the comments inserted since (an
+        engine that can tell them itself ignores them), indexes them in one statement and
+        restores the per-row indexing. Call it before the transaction commits; a rollback
         undoes both. Only for code that inserts comments (never updates their text)."""
-        return lambda: None
+        return lambda ids: None
 
     def rebuild(self) -> None:
         raise NotImplementedError

@@ -200,16 +200,17 @@ class SqliteBackend(Backend):
                     cursor.execute(sql)
             self.rebuild()
 
-    def defer_comment_indexing(self) -> Callable[[], None]:
+    def defer_comment_indexing(self) -> Callable[[list[int]], None]:
         # FTS5 indexes a set of rows about 5× faster in one INSERT … SELECT than through a
         # trigger per row. SQLite's DDL is transactional and this transaction holds the write
-        # lock: no other connection ever sees the table without its trigger.
+        # lock: no other connection ever sees the table without its trigger, nor writes a
+        # comment meanwhile, so the comments to index are those past the last id before.
         with connection.cursor() as cursor:
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM comments_comment")
             (last_before,) = cursor.fetchone()
             cursor.execute("DROP TRIGGER search_comment_ai")
 
-        def index_and_restore() -> None:
+        def index_and_restore(ids: list[int]) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "INSERT INTO search_comment_fts(rowid, body_source) "

@@ -49,6 +49,29 @@ def test_a_bulk_load_is_searchable_once_it_ends(make_article):
     assert Comment.objects.search("narwhal", None).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_deferred_comments_are_indexed_when_the_batch_says_so(make_article):
+    from django.db import transaction
+
+    article = make_article("Before the batch")
+    with transaction.atomic():
+        index = backend().defer_comment_indexing()
+        written = add_comment(article, "A deferred walrus.", name="Loader")
+        assert not Comment.objects.search("walrus", None).exists()
+        index([written.pk])
+        assert Comment.objects.search("walrus", None).count() == 1
+        # Indexing one by one is back within the same transaction.
+        add_comment(article, "A later narwhal.", name="Later")
+        assert Comment.objects.search("narwhal", None).count() == 1
+    with transaction.atomic():
+        backend().defer_comment_indexing()
+        add_comment(article, "A rolled back orca.", name="Gone")
+        transaction.set_rollback(True)
+    # The rollback undid the deferral with the rows: the next comment is indexed at once.
+    add_comment(article, "An orca after all.", name="Kept")
+    assert Comment.objects.search("orca", None).count() == 1
+
+
 def _columns(table: str) -> set[str]:
     with connection.cursor() as cursor:
         return {c.name for c in connection.introspection.get_table_description(cursor, table)}
