@@ -445,17 +445,17 @@ def search_comments(qs: QuerySet, q: str | Query, viewer) -> QuerySet:
     # comments with a word in 4,000 of them, against 1.2).
     # (No instant at the calendar's ends: nothing is before its first day or after its last.)
     if query.before:
-        start = _start_of(query.before)
+        start = start_of(query.before)
         qs = qs.filter(created__lt=start) if start else qs.none()
     if query.after:
-        start = _start_of(query.after, days_later=1)
+        start = start_of(query.after, days_later=1)
         qs = qs.filter(created__gte=start) if start else qs.none()
     if query.featured:
         qs = qs.filter(is_featured=True)
     return qs
 
 
-def _start_of(day: datetime.date, *, days_later: int = 0) -> datetime.datetime | None:
+def start_of(day: datetime.date, *, days_later: int = 0) -> datetime.datetime | None:
     """The first instant of `day` (plus `days_later`) in the current time zone, or None when
     that is past either end of what a datetime holds, in UTC as the database stores it."""
     try:

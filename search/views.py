@@ -91,18 +91,34 @@ def _has_filters(form: SearchForm) -> bool:
     return any(form.value(name) for name in ("source", "author", "date_from", "date_to"))
 
 
-def _form_filters(form: SearchForm, *, source: str, author: str, date: str) -> Q:
+def _form_filters(form: SearchForm, *, source: str, author: str, date: str | None) -> Q:
     """The filters beside the box as one condition, given the paths to the results' source,
-    author and date."""
+    author and date (None: the caller filters the dates itself)."""
     condition = Q()
-    for name, lookup in (
-        ("source", source),
-        ("author", author),
-        ("date_from", f"{date}__gte"),
-        ("date_to", f"{date}__lte"),
-    ):
+    lookups = [("source", source), ("author", author)]
+    if date:
+        lookups += [("date_from", f"{date}__gte"), ("date_to", f"{date}__lte")]
+    for name, lookup in lookups:
         if form.value(name):
             condition &= Q(**{lookup: form.value(name)})
+    return condition
+
+
+def _comment_days(form: SearchForm) -> Q:
+    """The form's days for comments, compared as instants (from the first instant of the first
+    day to before the first of the day after the last), as the query's after: and before:
+    are: created__date made SQLite compute every candidate's date in a Python function."""
+    condition = Q()
+    if first := form.value("date_from"):
+        start = engine.start_of(first)
+        if start:
+            condition &= Q(created__gte=start)
+        elif first.year > 1:  # past the calendar's last instant: nothing comes after
+            condition &= Q(pk__in=[])
+    if last := form.value("date_to"):
+        end = engine.start_of(last, days_later=1)
+        if end:  # else the last day of the calendar: no end
+            condition &= Q(created__lt=end)
     return condition
 
 
@@ -127,9 +143,8 @@ def _comment_results(
 ) -> QuerySet | engine.IndexRanked:
     qs = _comment_rows(Comment.objects.search(query, viewer))
     qs = qs.filter(
-        _form_filters(
-            form, source="article__source__slug", author="article__authors", date="created__date"
-        )
+        _form_filters(form, source="article__source__slug", author="article__authors", date=None),
+        _comment_days(form),
     )
     if not listed:
         return qs

@@ -130,6 +130,40 @@ def test_filters_combine_with_the_query(client, corpus):
     }
 
 
+def test_the_date_filters_take_a_comment_s_day_where_the_site_is(client, corpus, settings):
+    # Auckland is 13 hours ahead of UTC in January: a comment at 11:30 UTC on the 4th was
+    # written on the 5th there, one at 10:30 UTC on the 5th on the 5th too, one at 11:30 UTC on
+    # the 5th on the 6th.
+    settings.TIME_ZONE = "Pacific/Auckland"
+    article = corpus.articles["ferry"]
+    utc = datetime.UTC
+    times = {
+        "on the fifth early": datetime.datetime(2026, 1, 4, 11, 30, tzinfo=utc),
+        "on the fifth late": datetime.datetime(2026, 1, 5, 10, 30, tzinfo=utc),
+        "on the sixth": datetime.datetime(2026, 1, 5, 11, 30, tzinfo=utc),
+        "on the fourth": datetime.datetime(2026, 1, 4, 10, 30, tzinfo=utc),
+    }
+    made = {
+        label: add_comment(article, f"A gannet seen {label}.", name="Spotter", created=when)
+        for label, when in times.items()
+    }
+
+    def found(**days):
+        response = get(client, q="gannet", **{"in": "comments"}, **days)
+        return {row[0].pk for row in response.context["results"]}
+
+    fifth = {made["on the fifth early"].pk, made["on the fifth late"].pk}
+    assert found(date_from="2026-01-05", date_to="2026-01-05") == fifth
+    assert found(date_from="2026-01-05") == fifth | {made["on the sixth"].pk}
+    assert found(date_to="2026-01-05") == fifth | {made["on the fourth"].pk}
+    assert found(date_to="9999-12-31") == set(made[label].pk for label in times)
+    assert found(date_from="9999-12-31") == set()
+    # Compared as instants: no per-row date function on SQLite.
+    with CaptureQueriesContext(connection) as queries:
+        found(date_from="2026-01-05", date_to="2026-01-05")
+    assert not any("django_datetime_cast_date" in q["sql"] for q in queries.captured_queries)
+
+
 def test_filters_alone_list_articles(client, corpus):
     response = get(client, source="the-harbourside-courier", sort="oldest")
     assert [row[0].pk for row in response.context["results"]] == [
