@@ -141,13 +141,13 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
 def _comment_results(
     form: SearchForm, query: Query, sort: str, viewer, *, listed: bool = True
 ) -> QuerySet | engine.IndexRanked:
-    qs = _comment_rows(Comment.objects.search(query, viewer))
-    qs = qs.filter(
+    qs = Comment.objects.search(query, viewer).filter(
         _form_filters(form, source="article__source__slug", author="article__authors", date=None),
         _comment_days(form),
     )
     if not listed:
         return qs
+    qs = _comment_rows(qs)
     if sort == "relevance" and query.must:
         shown = _comment_rows(Comment.objects.search(engine.without_words(query), viewer))
         return engine.comments_by_relevance(qs, query, shown=shown, filtered=_has_filters(form))
