@@ -209,6 +209,24 @@ def test_hostile_filter_parameters_never_fail(client, corpus):
         assert client.get(URL, params).status_code == 200, params
 
 
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_calendar_s_ends_as_form_dates_never_fail(client, corpus, zone, settings):
+    # UTC+14 and UTC−11: a first or last day whose bounds fall outside what a datetime holds
+    # in UTC, on both tabs, with and without words.
+    settings.TIME_ZONE = zone
+    for days in (
+        {"date_from": "0001-01-01"},
+        {"date_to": "0001-01-01"},
+        {"date_from": "9999-12-31"},
+        {"date_to": "9999-12-31"},
+        {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+    ):
+        for tab in ("articles", "comments"):
+            for q in ("ferry", ""):
+                params = {"q": q, "in": tab, **days}
+                assert client.get(URL, params).status_code == 200, params
+
+
 @settings(
     max_examples=200,
     deadline=None,
