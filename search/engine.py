@@ -525,22 +525,28 @@ def article_snippets(ids: list[int], query: Query) -> dict[int, SafeString]:
     if query.must:
         marked = backend().article_snippets(ids, query)
     else:
-        marked = _openings(Article, "body_text", ids)
+        marked = {pk: excerpt(text) for pk, text in _openings(Article, "body_text", ids).items()}
     return {pk: highlight(excerpt(marked.get(pk, ""), 600)) for pk in ids}
 
 
 def comment_snippets(ids: list[int], query: Query) -> dict[int, SafeString]:
+    """As article_snippets, from the comments' Markdown source shown as it reads (no link
+    addresses, emphasis marks or quote markers)."""
+    from comments.markup import markdown_text
     from comments.models import Comment
 
     if query.must:
-        marked = backend().comment_snippets(ids, query)
+        found = backend().comment_snippets(ids, query)
+        marked = {pk: markdown_text(text) for pk, text in found.items()}
     else:
-        marked = _openings(Comment, "body_source", ids)
+        openings = _openings(Comment, "body_source", ids)
+        marked = {pk: excerpt(markdown_text(text)) for pk, text in openings.items()}
     return {pk: highlight(excerpt(marked.get(pk, ""), 600)) for pk in ids}
 
 
 def _openings(model, column: str, ids: list[int]) -> dict[int, str]:
+    """The opening of each row's `column`, as stored (the caller makes it an excerpt)."""
     if not ids:
         return {}
     rows = model.objects.filter(pk__in=ids).values_list("pk", Substr(column, 1, EXCERPT_CHARS + 40))
-    return {pk: excerpt(text) for pk, text in rows}
+    return dict(rows)

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 
 from archive.models import Article
 from archive.pagination import paginate
+from comments.markup import markdown_text
 from comments.models import Comment, CommentStatus
 from config.ratelimit import client_key, hit, too_many_requests
 
@@ -184,7 +185,15 @@ def _context_of(comment: Comment, moderator: bool) -> dict:
         shown = parent.status == CommentStatus.PUBLISHED or moderator
         context["parent"] = {
             "author": display_name(parent) if shown else "",
-            "excerpt": engine.excerpt(parent.body_source, PARENT_EXCERPT_CHARS) if shown else "",
+            "excerpt": (
+                # Its opening only: the markup's patterns scan each line once per mark.
+                engine.excerpt(
+                    markdown_text(parent.body_source[: 2 * PARENT_EXCERPT_CHARS]),
+                    PARENT_EXCERPT_CHARS,
+                )
+                if shown
+                else ""
+            ),
             "url": parent.get_absolute_url(),
         }
     return context

@@ -164,6 +164,23 @@ def test_the_date_filters_take_a_comment_s_day_where_the_site_is(client, corpus,
     assert not any("django_datetime_cast_date" in q["sql"] for q in queries.captured_queries)
 
 
+def test_comment_results_read_as_the_comments_do_not_as_their_markdown(client, corpus):
+    article = corpus.articles["ferry"]
+    parent = add_comment(article, "> Quoted first\n\nSee **the** [pelican log](/log/).", name="A")
+    add_comment(
+        article, "A *pelican* reply, see the [pelican log](/log/).", name="B", parent=parent
+    )
+    for q in ("pelican", ""):
+        response = get(client, q=q or "commenter:B", **{"in": "comments"})
+        page = response.content.decode()
+        assert "](/log/)" not in page and "**" not in page and "&gt; Quoted" not in page
+    page = get(client, q="pelican", **{"in": "comments"}).content.decode()
+    assert "<mark>pelican</mark> log" in page
+    assert "<mark>pelican</mark> reply" in page
+    # The parent's excerpt, shown above the reply, too.
+    assert "Quoted first See the pelican log." in page
+
+
 def test_filters_alone_list_articles(client, corpus):
     response = get(client, source="the-harbourside-courier", sort="oldest")
     assert [row[0].pk for row in response.context["results"]] == [
