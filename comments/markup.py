@@ -24,6 +24,7 @@ def render_markdown(source: str) -> str:
 
 # The subset's syntax, for showing a comment's source as the reader would read it: search
 # snippets and excerpts, which are cut from the source wherever the words were found.
+_ANY_MARKUP = re.compile(r"[\[\]*_~`\\]|^[ \t]*(?:>|[-+][ \t]|\d{1,9}[.)][ \t])", re.MULTILINE)
 _BLOCK_MARKERS = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]\n]{0,300})\]\([^)\n]{0,300}\)")
 _EMPHASIS = re.compile(r"(?<!\\)(\*\*|\*|~~|`)(?=\S)(.{1,300}?)(?<=\S)(?<!\\)\1")
@@ -46,6 +47,8 @@ def markdown_text(source: str) -> str:
     """`source` without the Markdown subset's markup: quote and list markers, links (their
     text kept), emphasis, strikethrough and code marks, backslash escapes; and, for an excerpt
     cut from it, the pieces of those that its edges cut."""
+    if not _ANY_MARKUP.search(source):  # most comments: nothing to take out
+        return source
     text = _BLOCK_MARKERS.sub("", source)
     text = _LINK.sub(r"\1", text)
     text = _EMPHASIS.sub(r"\2", text)

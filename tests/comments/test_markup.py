@@ -26,6 +26,10 @@ def test_links_are_marked_nofollow_ugc():
 @pytest.mark.parametrize(
     "source, text",
     [
+        (
+            "Plain words - and 3.5 + 2 > 1, nothing to take out.",
+            "Plain words - and 3.5 + 2 > 1, nothing to take out.",
+        ),
         ("see the [moderation log](/moderation/log/) first", "see the moderation log first"),
         ("> quoted\n>> deeper\nreply", "quoted\ndeeper\nreply"),
         ("- one\n* two\n+ three\n1. four\n2) five", "one\ntwo\nthree\nfour\nfive"),
