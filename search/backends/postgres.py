@@ -208,14 +208,7 @@ class PostgresBackend(Backend):
         def index_and_restore(ids: list[int]) -> None:
             with connection.cursor() as cursor:
                 if ids:
-                    cursor.execute(
-                        "INSERT INTO search_comment_document (comment_id, document, published) "
-                        f"SELECT id, {COMMENT_VECTOR.format(p='')}, status = %s "
-                        "FROM comments_comment WHERE id = ANY(%s) "
-                        "ON CONFLICT (comment_id) DO UPDATE "
-                        "SET document = EXCLUDED.document, published = EXCLUDED.published",
-                        [CommentStatus.PUBLISHED.value, list(ids)],
-                    )
+                    _index_comments(cursor, "WHERE id = ANY(%s)", [list(ids)])
                 # Inside an outer transaction, the setting would outlive this batch.
                 cursor.execute("SET LOCAL agora.defer_comment_index = 'off'")
 
@@ -241,10 +234,15 @@ class PostgresBackend(Backend):
                 f"SELECT id, {ARTICLE_HEAD_VECTOR.format(p='')} FROM archive_article "
                 "ON CONFLICT (article_id) DO UPDATE SET head = EXCLUDED.head"
             )
-            cursor.execute(
-                "INSERT INTO search_comment_document (comment_id, document, published) "
-                f"SELECT id, {COMMENT_VECTOR.format(p='')}, status = %s FROM comments_comment "
-                "ON CONFLICT (comment_id) "
-                "DO UPDATE SET document = EXCLUDED.document, published = EXCLUDED.published",
-                [CommentStatus.PUBLISHED.value],
-            )
+            _index_comments(cursor)
+
+
+def _index_comments(cursor, where: str = "", params: list | None = None) -> None:
+    """(Re)compute the documents of the comments `where` picks (all of them without it)."""
+    cursor.execute(
+        "INSERT INTO search_comment_document (comment_id, document, published) "
+        f"SELECT id, {COMMENT_VECTOR.format(p='')}, status = %s FROM comments_comment {where} "
+        "ON CONFLICT (comment_id) "
+        "DO UPDATE SET document = EXCLUDED.document, published = EXCLUDED.published",
+        [CommentStatus.PUBLISHED.value, *(params or [])],
+    )
