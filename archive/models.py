@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Max, Min, Q, Value
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -118,10 +118,39 @@ class Source(models.Model):
         return cached_reverse("archive:source", self.slug)
 
 
+class AuthorManager(models.Manager):
+    def lists_for(self, article_ids: list[int]) -> dict[int, list[Author]]:
+        """Each article's authors, by name, for a page of articles: one statement, written
+        as SQL. prefetch_related took a millisecond for twenty articles, building its query
+        and a manager per article: six times the statement's own time."""
+        if not article_ids:
+            return {}
+        connection = connections[self.db]
+        links, authors = (
+            connection.ops.quote_name(model._meta.db_table)
+            for model in (Article.authors.through, self.model)
+        )
+        marks = ", ".join(["%s"] * len(article_ids))
+        sql = (
+            f"SELECT link.article_id, a.id, a.name, a.slug FROM {links} link"
+            f" JOIN {authors} a ON a.id = link.author_id"
+            f" WHERE link.article_id IN ({marks}) ORDER BY a.name, a.id"
+        )
+        found: dict[int, list[Author]] = {}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(article_ids))
+            for article_id, *row in cursor.fetchall():
+                author = self.model.from_db(self.db, ["id", "name", "slug"], row)
+                found.setdefault(article_id, []).append(author)
+        return found
+
+
 class Author(models.Model):
     name = models.CharField(max_length=200, db_index=True)  # the importer matches by name
     slug = models.SlugField(max_length=200, unique=True)
     created = models.DateTimeField(default=timezone.now)
+
+    objects = AuthorManager()
 
     class Meta:
         ordering = ["name"]

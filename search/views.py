@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from archive.models import Article
+from archive.models import Article, Author
 from archive.pagination import paginate
 from comments.markup import markdown_text
 from comments.models import Comment, CommentStatus
@@ -41,24 +41,31 @@ def search(request):
     if query.is_empty and not _has_filters(form):
         return render(request, "search/search.html", {**context, "page": None, "counts": {}})
 
-    articles = _article_results(form, query, sort)
-    # The other tab is only counted: its results need no order.
-    comments = _comment_results(form, query, sort, request.user, listed=tab == "comments")
-    per_page = settings.AGORA_ARTICLES_PER_PAGE
     filtered = _has_filters(form)
-    found = {
-        "articles": CappedCount(
-            articles, count_from=None if filtered else engine.article_count_source(query)
-        ),
-        "comments": CappedCount(
-            comments,
-            count_from=None if filtered else engine.comment_count_source(query, request.user),
-        ),
+    # Where the index can count a tab by itself, the other tab is only counted there: its
+    # results are not built at all.
+    count_from = {
+        "articles": None if filtered else engine.article_count_source(query),
+        "comments": None if filtered else engine.comment_count_source(query, request.user),
     }
+    found = {}
+    for key in TABS:
+        if key != tab and count_from[key] is not None:
+            found[key] = CappedCount(count_from[key])
+        elif key == "articles":
+            found[key] = CappedCount(
+                _article_results(form, query, sort), count_from=count_from[key]
+            )
+        else:
+            # Unlisted, it is only counted: its results need no order.
+            comments = _comment_results(form, query, sort, request.user, listed=key == tab)
+            found[key] = CappedCount(comments, count_from=count_from[key])
+    per_page = settings.AGORA_ARTICLES_PER_PAGE
     page = paginate(request, found[tab], per_page)
     counts = {key: _count_label(results) for key, results in found.items()}
     rows = list(page)
     if tab == "articles":
+        _with_authors(rows)
         snippets = engine.article_snippets([a.pk for a in rows], query)
         results = [(article, snippets[article.pk]) for article in rows]
         html = [rendering.article_result(*result) for result in results]
@@ -73,6 +80,12 @@ def search(request):
 @require_safe
 def help_page(request):
     return render(request, "search/help.html")
+
+
+def _with_authors(articles: list[Article]) -> None:
+    authors = Author.objects.lists_for([article.pk for article in articles])
+    for article in articles:
+        article.author_list = authors.get(article.pk, [])
 
 
 def _count_label(found: CappedCount) -> str:
@@ -127,9 +140,8 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
     filters = _form_filters(form, source="source__slug", author="authors", date="published")
 
     def narrow(qs: QuerySet) -> QuerySet:
-        # A plain list of authors: half the cost of prefetching them into managers.
-        authors = Prefetch("authors", to_attr="author_list")
-        qs = qs.select_related("source").prefetch_related(authors)
+        # The authors are read for the page's rows once they are known (with_authors).
+        qs = qs.select_related("source")
         # The page never shows bodies: keep them out of the rows the database sorts.
         return qs.defer("body_html", "body_text").filter(filters)
 

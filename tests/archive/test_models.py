@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.models import Article, DatePrecision, Source, format_partial_date
+from archive.models import Article, Author, DatePrecision, Source, format_partial_date
 from archive.sanitize import html_to_text, word_count
 
 
@@ -105,3 +105,21 @@ def test_short_and_long_bodies_count_words_alike(text):
     assert word_count(text * (100_000 // max(len(text), 1) + 1)) == len(
         (text * (100_000 // max(len(text), 1) + 1)).split()
     )
+
+
+def test_authors_are_listed_per_article_by_name_in_one_query(
+    make_article, make_author, django_assert_num_queries
+):
+    zoe, adam, mia = make_author("Zoe Quill"), make_author("Adam Reed"), make_author("Mia Stone")
+    both = make_article("Two authors", authors=(zoe, adam))
+    one = make_article("One author", authors=(mia,))
+    nobody = make_article("No author")
+    with django_assert_num_queries(1):
+        lists = Author.objects.lists_for([both.pk, one.pk, nobody.pk])
+    assert {pk: [a.name for a in authors] for pk, authors in lists.items()} == {
+        both.pk: ["Adam Reed", "Zoe Quill"],
+        one.pk: ["Mia Stone"],
+    }
+    assert lists[one.pk][0] == mia and lists[one.pk][0].get_absolute_url() == mia.get_absolute_url()
+    with django_assert_num_queries(0):
+        assert Author.objects.lists_for([]) == {}

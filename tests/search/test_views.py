@@ -1,6 +1,8 @@
 """The search page and the help page."""
 
 import datetime
+import re
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -9,6 +11,7 @@ from django.urls import reverse
 
 from search.backends.base import MARK_END, MARK_START
 from search.engine import backend
+from search.query import parse
 
 from .conftest import add_comment
 
@@ -45,6 +48,37 @@ def test_a_search_without_matches_says_so(client, corpus):
     page = response.content.decode()
     assert "No results among the articles" in page
     assert "0 articles found" in page
+
+
+def test_an_article_result_names_its_authors_by_name_with_their_links(
+    client, make_article, make_author
+):
+    zoe, adam = make_author("Zoe Quill"), make_author("Adam Reed")
+    make_article("The lighthouse keeper retires", authors=(zoe, adam))
+    page = get(client, q="lighthouse").content.decode()
+    assert re.search(
+        f'href="{adam.get_absolute_url()}">Adam Reed</a>, '
+        f'<a href="{zoe.get_absolute_url()}">Zoe Quill</a>',
+        page,
+    )
+
+
+@pytest.mark.parametrize(
+    ("tab", "unbuilt"), [("articles", "_comment_results"), ("comments", "_article_results")]
+)
+def test_the_tab_not_shown_is_counted_in_the_index_without_building_its_results(
+    client, corpus, tab, unbuilt
+):
+    if (
+        tab == "articles"
+        and backend().comment_index_matches(parse("ferry"), published_only=True) is None
+    ):
+        pytest.skip("this engine's index cannot tell which comments are published")
+    expected = get(client, q="ferry", **{"in": tab}).context["counts"]
+    with mock.patch(f"search.views.{unbuilt}", side_effect=AssertionError(unbuilt)):
+        response = get(client, q="ferry", **{"in": tab})
+    assert response.context["counts"] == expected
+    assert expected["articles"] != "0" and expected["comments"] != "0"
 
 
 def test_the_comments_tab_shows_article_author_and_parent(client, corpus):
