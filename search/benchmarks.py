@@ -406,12 +406,16 @@ def _measure(corpus: Corpus, log) -> dict:
             timings[name].append(min(_timed(lambda f=func, q=q: f(q)) for _ in range(2)))
         timings["database"].append(min(in_database(q) for _ in range(2)))
     # The scan is slow by nature: time it on a sample of the queries, against the same ones.
-    sample = text_queries[::5]
-    scan_ms = [_timed(lambda q=q: scan(q)) for q in sample]
     # Each indexed search is the best of 5 runs: at 5–30 ms, one pause of the machine (a
     # neighbour on a shared core, a garbage collection) can double a run, where the scan's
-    # second or more absorbs it.
-    db_sample = [min(_timed(lambda q=q: db(q)) for _ in range(5)) for q in sample]
+    # second or more absorbs it. Each query's scan and indexed runs are timed one after the
+    # other, so that both see the machine as it is then (a shared machine's speed drifts
+    # over tens of seconds: timed apart, the ratio moved by a quarter between runs).
+    sample = text_queries[::5]
+    scan_ms, db_sample = [], []
+    for q in sample:
+        scan_ms.append(_timed(lambda q=q: scan(q)))
+        db_sample.append(min(_timed(lambda q=q: db(q)) for _ in range(5)))
 
     result: dict = {
         "vendor": connection.vendor,
