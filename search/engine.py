@@ -399,13 +399,20 @@ def article_count_source(query: Query) -> QuerySet | None:
 
 
 def comment_count_source(query: Query, viewer) -> QuerySet | None:
-    """Where to count a comment search by its words alone, as article_count_source does for
-    articles: the index rows, where the engine's index knows which comments are published
-    (PostgreSQL), for readers and for moderators who name no state. None when anything else
-    narrows the search, or the index cannot count it."""
-    if not _only_words(query):
+    """Where to count a comment search by its words, sources and authors, as
+    article_count_source does for articles: the index rows, where the engine's index knows
+    which comments are published and under which article (PostgreSQL), for readers and for
+    moderators who name no state. None when anything else narrows the search, or the index
+    cannot count it."""
+    if not countable_in_the_index(query):
         return None
-    return backend().comment_index_matches(query, published_only=not is_moderator(viewer))
+    engine = backend()
+    matches = engine.comment_index_matches(query, published_only=not is_moderator(viewer))
+    if matches is None:
+        return None
+    for articles in _narrowing_articles(query):
+        matches = engine.comment_index_rows_under(matches, articles)
+    return matches
 
 
 def search_comments(qs: QuerySet, q: str | Query, viewer) -> QuerySet:

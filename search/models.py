@@ -101,8 +101,9 @@ class ArticleHead(models.Model):
 
 
 class CommentDocument(models.Model):
-    """PostgreSQL: one tsvector per comment (its Markdown source), and whether the comment is
-    published (kept by a trigger on its state), so that readers' counts read this table alone."""
+    """PostgreSQL: one tsvector per comment (its Markdown source), whether the comment is
+    published and its article (kept by triggers), so that readers' counts, under a source or
+    an author too, read this table alone."""
 
     comment = models.OneToOneField(
         Comment,
@@ -113,6 +114,7 @@ class CommentDocument(models.Model):
     )
     document = SearchVectorField()
     published = models.BooleanField(default=False)
+    article_id = models.IntegerField(null=True)  # the comment's (migration 0008)
 
     class Meta:
         managed = False

@@ -91,6 +91,10 @@ class Backend:
         ones' with `published_only`; None where the index cannot tell, or without text."""
         return None
 
+    def comment_index_rows_under(self, matches: QuerySet, articles: QuerySet) -> QuerySet:
+        """Index rows (from comment_index_matches) of the comments under `articles` (ids)."""
+        raise NotImplementedError
+
     def counting(self, qs: QuerySet):
         """A context manager around the capped count of `qs` (see engine.CappedCount), for
         engines that plan some counts better than their planner would."""

@@ -157,6 +157,10 @@ class PostgresBackend(Backend):
         matches = CommentDocument.objects.filter(document=ts(positive))
         return matches.filter(published=True) if published_only else matches
 
+    def comment_index_rows_under(self, matches: QuerySet, articles: QuerySet) -> QuerySet:
+        # The documents name their comment's article (migration 0008).
+        return matches.filter(article_id__in=articles)
+
     @contextmanager
     def counting(self, qs: QuerySet):
         """Articles are counted through their GIN indexes, never by scanning the documents.
@@ -240,9 +244,10 @@ class PostgresBackend(Backend):
 def _index_comments(cursor, where: str = "", params: list | None = None) -> None:
     """(Re)compute the documents of the comments `where` picks (all of them without it)."""
     cursor.execute(
-        "INSERT INTO search_comment_document (comment_id, document, published) "
-        f"SELECT id, {COMMENT_VECTOR.format(p='')}, status = %s FROM comments_comment {where} "
-        "ON CONFLICT (comment_id) "
-        "DO UPDATE SET document = EXCLUDED.document, published = EXCLUDED.published",
+        "INSERT INTO search_comment_document (comment_id, document, published, article_id) "
+        f"SELECT id, {COMMENT_VECTOR.format(p='')}, status = %s, article_id "
+        f"FROM comments_comment {where} "
+        "ON CONFLICT (comment_id) DO UPDATE SET document = EXCLUDED.document, "
+        "published = EXCLUDED.published, article_id = EXCLUDED.article_id",
         [CommentStatus.PUBLISHED.value, *(params or [])],
     )

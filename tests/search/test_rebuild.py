@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from archive.models import Article
 from comments.models import Comment
@@ -146,7 +146,7 @@ def test_the_prefix_index_migration_keeps_what_is_indexed_both_ways(make_article
     try:
         if connection.vendor == "postgresql":
             migrate("0005_article_head_table")
-            assert "published" not in _columns("search_comment_document")
+            assert not {"published", "article_id"} & _columns("search_comment_document")
             # 0005 moved the heads back into the documents' table, with their values.
             migrate("0004_article_head")
             with connection.cursor() as cursor:
@@ -169,7 +169,7 @@ def test_the_prefix_index_migration_keeps_what_is_indexed_both_ways(make_article
         assert "head" not in _columns("search_article_document")
         assert _columns("search_article_head") == {"article_id", "head"}
         assert "published" in _columns("search_comment_document")
-        published = CommentDocument.objects.filter(published=True)
+        published = CommentDocument.objects.filter(published=True, article_id=article.pk)
         assert published.filter(document=SearchQuery("colonial", config="english")).count() == 1
         assert Article.objects.search("title:cormorants").count() == 1
     if connection.vendor == "sqlite":
@@ -220,3 +220,28 @@ def test_the_head_follows_the_title_kicker_and_dek_and_answers_the_title_tiers(m
 
     article.delete()
     assert not ArticleHead.objects.filter(pk=article.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's comment documents")
+def test_a_comment_document_names_the_comment_s_article_however_it_was_written(make_article):
+    from search.backends.postgres import PostgresBackend
+    from search.models import CommentDocument
+
+    first, second = make_article("Herons"), make_article("Egrets")
+
+    def article_of(comment) -> int | None:
+        return CommentDocument.objects.get(pk=comment.pk).article_id
+
+    posted = add_comment(first, "A heron on the weir.", name="Birder")
+    assert article_of(posted) == first.pk
+    Comment.objects.filter(pk=posted.pk).update(article=second)  # moved by an admin
+    assert article_of(posted) == second.pk
+    # An import's batch, indexed at its end.
+    with transaction.atomic():
+        index = PostgresBackend().defer_comment_indexing()
+        imported = add_comment(first, "Egrets nest early.", name="Birder")
+        index([imported.pk])
+    assert article_of(imported) == first.pk
+    CommentDocument.objects.update(article_id=None)
+    PostgresBackend().rebuild()
+    assert (article_of(posted), article_of(imported)) == (second.pk, first.pk)
