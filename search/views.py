@@ -41,25 +41,7 @@ def search(request):
     if query.is_empty and not _has_filters(form):
         return render(request, "search/search.html", {**context, "page": None, "counts": {}})
 
-    filtered = _has_filters(form)
-    # Where the index can count a tab by itself, the other tab is only counted there: its
-    # results are not built at all.
-    count_from = {
-        "articles": None if filtered else engine.article_count_source(query),
-        "comments": None if filtered else engine.comment_count_source(query, request.user),
-    }
-    found = {}
-    for key in TABS:
-        if key != tab and count_from[key] is not None:
-            found[key] = CappedCount(count_from[key])
-        elif key == "articles":
-            found[key] = CappedCount(
-                _article_results(form, query, sort), count_from=count_from[key]
-            )
-        else:
-            # Unlisted, it is only counted: its results need no order.
-            comments = _comment_results(form, query, sort, request.user, listed=key == tab)
-            found[key] = CappedCount(comments, count_from=count_from[key])
+    found = _found(form, query, sort, tab, request.user)
     per_page = settings.AGORA_ARTICLES_PER_PAGE
     page = paginate(request, found[tab], per_page)
     counts = {key: _count_label(results) for key, results in found.items()}
@@ -80,6 +62,29 @@ def search(request):
 @require_safe
 def help_page(request):
     return render(request, "search/help.html")
+
+
+def _found(form: SearchForm, query: Query, sort: str, tab: str, viewer) -> dict[str, CappedCount]:
+    """Each tab's results, capped for counting. Where the index can count a tab by itself,
+    the tab not shown is only counted there: its results are not built at all."""
+    filtered = _has_filters(form)
+    count_from = {
+        "articles": None if filtered else engine.article_count_source(query),
+        "comments": None if filtered else engine.comment_count_source(query, viewer),
+    }
+    found = {}
+    for key in TABS:
+        if key != tab and count_from[key] is not None:
+            found[key] = CappedCount(count_from[key])
+        elif key == "articles":
+            found[key] = CappedCount(
+                _article_results(form, query, sort), count_from=count_from[key]
+            )
+        else:
+            # Unlisted, it is only counted: its results need no order.
+            comments = _comment_results(form, query, sort, viewer, listed=key == tab)
+            found[key] = CappedCount(comments, count_from=count_from[key])
+    return found
 
 
 def _with_authors(articles: list[Article]) -> None:
