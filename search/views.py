@@ -145,7 +145,7 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
     filters = _form_filters(form, source="source__slug", author="authors", date="published")
 
     def narrow(qs: QuerySet) -> QuerySet:
-        # The authors are read for the page's rows once they are known (with_authors).
+        # The authors are read for the page's rows once they are known (_with_authors).
         qs = qs.select_related("source")
         # The page never shows bodies: keep them out of the rows the database sorts.
         return qs.defer("body_html", "body_text").filter(filters)
