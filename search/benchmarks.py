@@ -343,7 +343,7 @@ def _measure(corpus: Corpus, log) -> dict:
         query = parse(q)
 
         def narrow(qs):
-            return qs.defer("body_html", "body_text").select_related("source")
+            return qs.for_results()  # as the page's
 
         if query.must:
             qs = articles_by_relevance(query, narrow)

@@ -114,7 +114,7 @@ class IndexTier:
     def read(self, ranked: list[tuple[int, float]]) -> list:
         """The rows of `ranked` (from any tier of the search), in its order, with their
         scores; one query."""
-        found = self.rows.in_bulk([pk for pk, _ in ranked])
+        found = self.rows.order_by().in_bulk([pk for pk, _ in ranked])  # ordered by `ranked`
         rows = []
         for pk, rank in ranked:
             if pk in found:  # a row deleted since the index was read
@@ -275,9 +275,12 @@ class IndexRanked(SlicedResults):
 class CappedCount:
     """A queryset for the paginator whose count stops at `cap` rows: counting every match of a
     common word would visit every matching row (for 500,000 comments, a second); nobody reads
-    past page 50. `more` says the true count is larger ("1,000+")."""
+    past page 50. `more` says the true count is larger ("1,000+").
 
-    def __init__(self, qs: QuerySet, cap: int = 1000, *, count_from: QuerySet | None = None):
+    `count_from`, what to count instead of `qs`: a queryset, or an engine's own count source
+    (from article_count_source or comment_count_source) that counts with `capped_count`."""
+
+    def __init__(self, qs: QuerySet, cap: int = 1000, *, count_from=None):
         self.qs, self.cap = qs, cap
         if count_from is None:
             count_from = qs.base if isinstance(qs, SlicedResults) else qs
@@ -287,7 +290,10 @@ class CappedCount:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = _count(self.count_from.order_by().values("pk")[: self.cap + 1])
+            if isinstance(self.count_from, QuerySet):
+                self._count = _count(self.count_from.order_by().values("pk")[: self.cap + 1])
+            else:
+                self._count = self.count_from.capped_count(self.cap + 1)
         return min(self._count, self.cap)
 
     @property
@@ -398,10 +404,11 @@ def countable_in_the_index(query: Query) -> bool:
     return bool(query.must)
 
 
-def article_count_source(query: Query) -> QuerySet | None:
-    """Where to count an article search by its words, sources and authors: the index alone
-    holds one row per article (the triggers see to it), so counting there skips a lookup per
-    match; the sources' and authors' articles are a set each match is checked against."""
+def article_count_source(query: Query):
+    """Where to count an article search by its words, sources and authors (for CappedCount's
+    `count_from`): the index alone holds one row per article (the triggers see to it), so
+    counting there skips a lookup per match; the sources' and authors' articles are a set
+    each match is checked against."""
     if not countable_in_the_index(query):
         return None
     engine = backend()
@@ -413,12 +420,13 @@ def article_count_source(query: Query) -> QuerySet | None:
     return matches
 
 
-def comment_count_source(query: Query, viewer) -> QuerySet | None:
+def comment_count_source(query: Query, viewer):
     """Where to count a comment search by its words, sources and authors, as
-    article_count_source does for articles: the index rows, where the engine's index knows
-    which comments are published and under which article (PostgreSQL), for readers and for
-    moderators who name no state. None when anything else narrows the search, or the index
-    cannot count it."""
+    article_count_source does for articles, for readers and for moderators who name no
+    state: the index rows where the index knows which comments are published and under
+    which article (PostgreSQL); on SQLite, the words alone, in one statement joined to the
+    comments' state. None when anything else narrows the search, or the engine cannot count
+    it so."""
     if not countable_in_the_index(query):
         return None
     engine = backend()
@@ -427,6 +435,8 @@ def comment_count_source(query: Query, viewer) -> QuerySet | None:
         return None
     for articles in _narrowing_articles(query):
         matches = engine.comment_index_rows_under(matches, articles)
+        if matches is None:
+            return None
     return matches
 
 

@@ -145,10 +145,9 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
     filters = _form_filters(form, source="source__slug", author="authors", date="published")
 
     def narrow(qs: QuerySet) -> QuerySet:
-        # The authors are read for the page's rows once they are known (_with_authors).
-        qs = qs.select_related("source")
-        # The page never shows bodies: keep them out of the rows the database sorts.
-        return qs.defer("body_html", "body_text").filter(filters)
+        # The authors are read for the page's rows once they are known (_with_authors). The
+        # page never shows bodies: the rows the database sorts carry only what it prints.
+        return qs.for_results().filter(filters)
 
     if sort == "relevance" and query.must:
         return engine.articles_by_relevance(query, narrow, filtered=_has_filters(form))

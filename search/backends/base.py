@@ -71,8 +71,9 @@ class Backend:
     # Whether ranked_tier_ids can rank a relevance tier in the index alone.
     ranks_tiers_in_index = False
 
-    def tier_index_matches(self, query: Query, tier: int) -> QuerySet:
-        """The index rows of one relevance tier of a query that only words narrow."""
+    def tier_index_matches(self, query: Query, tier: int):
+        """The index rows of one relevance tier of a query that only words narrow (something
+        with `count()`)."""
         raise NotImplementedError
 
     def ranked_tier_ids(self, query: Query, tier: int) -> QuerySet:
@@ -80,19 +81,23 @@ class Backend:
         and relevance_order orders them."""
         raise NotImplementedError
 
-    def article_index_matches(self, query: Query) -> QuerySet | None:
+    def article_index_matches(self, query: Query):
         """The index rows matching the query's text, for counting without touching the
-        articles (valid when nothing but text narrows the search); None without text."""
+        articles (valid when nothing but text narrows the search); None without text. A
+        queryset, or the engine's own count source (with `count()` and `capped_count(limit)`,
+        which index_rows_among takes too)."""
         raise NotImplementedError
 
-    def comment_index_matches(self, query: Query, *, published_only: bool) -> QuerySet | None:
-        """The index rows matching the query's text, for counting the comments without
-        reading them (valid when nothing but text narrows the search), only the published
-        ones' with `published_only`; None where the index cannot tell, or without text."""
+    def comment_index_matches(self, query: Query, *, published_only: bool):
+        """What counts the comments matching the query's text (valid when nothing but text
+        narrows the search), only the published ones with `published_only`, as
+        article_index_matches does the articles; None where the engine cannot, or without
+        text."""
         return None
 
-    def comment_index_rows_under(self, matches: QuerySet, articles: QuerySet) -> QuerySet:
-        """Index rows (from comment_index_matches) of the comments under `articles` (ids)."""
+    def comment_index_rows_under(self, matches, articles: QuerySet):
+        """Index rows (from comment_index_matches) of the comments under `articles` (ids);
+        None where the engine cannot count those apart."""
         raise NotImplementedError
 
     def counting(self, qs: QuerySet):

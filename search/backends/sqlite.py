@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import F, FloatField, Func, IntegerField, QuerySet, Value
 from django.db.models.lookups import In
 
+from comments.models import Comment, CommentStatus
 from search.models import ArticleFts, CommentFts
 from search.query import AnyOf, Query, Term
 from search.sql import SQLITE_INSERT_TRIGGERS as INSERT_TRIGGERS
@@ -108,6 +109,44 @@ class RankedTierIds:
             return cursor.fetchall()
 
 
+class FtsMatches:
+    """The matches of an FTS5 expression in one index table, counted with one plain statement,
+    only the published comments' with `status`: a count source for engine.CappedCount. Built
+    and compiled as a queryset of the index's model, the count cost more than running it for
+    a rare word (0.3 ms of 0.5 for the articles, 0.4 of 1.7 for the comments)."""
+
+    def __init__(self, model, expr: str, *, status: str | None = None):
+        self.model, self.expr, self.status = model, expr, status
+
+    def queryset(self) -> QuerySet:
+        """The same matches as index rows, for narrowing further."""
+        if self.status is not None:
+            raise ValueError("the published comments' matches join the comments: no index rows")
+        return self.model.objects.filter(match=self.expr)
+
+    def capped_count(self, limit: int | None) -> int:
+        """How many match, counting at most `limit` (None: all of them)."""
+        table = self.model._meta.db_table
+        sql = f"SELECT {table}.rowid FROM {table}"
+        params: list = [self.expr]
+        if self.status is not None:
+            comments = Comment._meta.db_table
+            sql += f" JOIN {comments} ON {comments}.id = {table}.rowid"
+        sql += f" WHERE {table} MATCH %s"
+        if self.status is not None:
+            sql += f" AND {comments}.status = %s"
+            params.append(self.status)
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql})", params)
+            return cursor.fetchone()[0]
+
+    def count(self) -> int:
+        return self.capped_count(None)
+
+
 class SqliteBackend(Backend):
     def _match(self, qs, query, model, relation, titles, tier=None):
         positive, negative = compile_match(query, titles=titles)
@@ -141,7 +180,9 @@ class SqliteBackend(Backend):
     def match_comments(self, qs: QuerySet, query: Query) -> QuerySet:
         return self._match(qs, query, CommentFts, "search_fts", titles=False)
 
-    def index_rows_among(self, qs: QuerySet, ids: QuerySet) -> QuerySet:
+    def index_rows_among(self, qs: FtsMatches | QuerySet, ids: QuerySet) -> QuerySet:
+        if isinstance(qs, FtsMatches):
+            qs = qs.queryset()
         # `+rowid`, an expression rather than the column, so SQLite checks each match against
         # the set instead of handing FTS5 the ids to seek one by one: for a source's 1,250
         # articles, 0.4 ms against 13 ms for a rare word, 2 ms against 10 for a common one.
@@ -170,8 +211,8 @@ class SqliteBackend(Backend):
 
     ranks_tiers_in_index = True
 
-    def tier_index_matches(self, query: Query, tier: int) -> QuerySet:
-        return ArticleFts.objects.filter(match=tier_match(query, tier))
+    def tier_index_matches(self, query: Query, tier: int) -> FtsMatches:
+        return FtsMatches(ArticleFts, tier_match(query, tier))
 
     def ranked_tier_ids(self, query: Query, tier: int) -> RankedTierIds:
         return RankedTierIds(tier_match(query, tier))
@@ -191,9 +232,22 @@ class SqliteBackend(Backend):
             )
             return [pk for (pk,) in cursor.fetchall()]
 
-    def article_index_matches(self, query: Query) -> QuerySet | None:
+    def article_index_matches(self, query: Query) -> FtsMatches | None:
         positive, _ = compile_match(query, titles=True)
-        return ArticleFts.objects.filter(match=positive) if positive else None
+        return FtsMatches(ArticleFts, positive) if positive else None
+
+    def comment_index_matches(self, query: Query, *, published_only: bool) -> FtsMatches | None:
+        # FTS5 does not know which comments are published: their count joins the comments
+        # for it (the page's own search does the same). Every state's is the index's alone.
+        positive, _ = compile_match(query, titles=False)
+        if not positive:
+            return None
+        status = CommentStatus.PUBLISHED.value if published_only else None
+        return FtsMatches(CommentFts, positive, status=status)
+
+    def comment_index_rows_under(self, matches: FtsMatches, articles: QuerySet) -> None:
+        # The index rows do not name their article: the page's search counts these.
+        return None
 
     def _snippets(self, table, column, ids, query, titles) -> dict[int, str]:
         positive, _ = compile_match(query, titles=titles)
