@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import re
 from collections.abc import Callable
+from functools import cached_property
 from html import escape as html_escape
 
 from django.contrib.auth import get_user_model
@@ -67,10 +68,12 @@ def articles_by_relevance(
     engine = backend()
     narrow = narrow or (lambda found: found)
     if engine.ranks_tiers_in_index and qs is None and not filtered and _only_words(query):
-        rows = narrow(Article.objects.all()).prefetch_related(None)
+        rows = narrow(Article.objects.all())
         return RankedTiers(
-            narrow(search_articles(Article.objects.all(), query)),
-            lambda n: IndexTier(query, n, rows),
+            # Only built to be counted, which the index usually does (article_count_source).
+            lambda: narrow(search_articles(Article.objects.all(), query)),
+            lambda n: IndexTier(query, n, rows.prefetch_related(None)),
+            prefetch=rows._prefetch_related_lookups,
         )
     qs = Article.objects.all() if qs is None else qs
     order = engine.relevance_order
@@ -158,16 +161,32 @@ class SlicedResults:
 class RankedTiers(SlicedResults):
     """A sliceable sequence over tiers of ordered querysets, read one after another: a slice
     queries only the tiers it reaches, and counts a tier only to skip past it. `base` (all
-    the tiers at once, unordered) is what to count; `tier(n)` makes the nth tier's queryset,
-    only once a slice reaches it (a common word's first page is all title matches). The
-    base's prefetches are made once for the rows of a slice, whichever tiers they came
-    from."""
+    the tiers at once, unordered) is what to count, or a function that makes it, called only
+    when it is counted; `tier(n)` makes the nth tier's queryset, only once a slice reaches it
+    (a common word's first page is all title matches). The base's prefetches (or
+    `prefetch`, given a function) are made once for the rows of a slice, whichever tiers
+    they came from."""
 
-    def __init__(self, base: QuerySet, tier: Callable[[int], QuerySet], count: int = TIERS):
-        self.base = base
-        self.prefetch = base._prefetch_related_lookups
+    def __init__(
+        self,
+        base: QuerySet | Callable[[], QuerySet],
+        tier: Callable[[int], QuerySet],
+        count: int = TIERS,
+        *,
+        prefetch: tuple = (),
+    ):
+        if isinstance(base, QuerySet):
+            self.__dict__["base"] = base
+            prefetch = base._prefetch_related_lookups
+        else:
+            self._make_base = base
+        self.prefetch = prefetch
         self._make, self._count = tier, count
         self._made: dict[int, QuerySet] = {}
+
+    @cached_property
+    def base(self) -> QuerySet:
+        return self._make_base()
 
     def tier(self, n: int) -> QuerySet | IndexTier:
         """The nth tier, without the base's prefetches (made once per slice instead)."""

@@ -355,6 +355,19 @@ def test_a_page_across_the_tiers_reads_its_rows_once(tiered):
     assert [a.pk for a in results[5:]] == [a.pk for a in page[5:]]
 
 
+def test_a_page_counted_in_the_index_never_builds_the_whole_match(tiered):
+    # The tiers' base (every match at once) is only there to be counted: where the index
+    # counts the search, a page of a words-only search never builds it.
+    from unittest import mock
+
+    query = parse("cormorant nesting")
+    with mock.patch.object(engine, "search_articles", side_effect=AssertionError("built")):
+        results = articles_by_relevance(query)
+        counted = engine.CappedCount(results, count_from=article_count_source(query))
+        assert counted.count() == len(results[0:20]) == len(tiered)
+    assert results.count() == len(tiered)  # built when it is counted itself
+
+
 def test_a_source_or_an_author_keeps_the_order_and_the_scores(tiered):
     # Narrowed by a set of articles, each kept row is scored after the filters (SQLite:
     # bm25() in the select list, not the rank column): the same order, the same scores.
