@@ -338,30 +338,41 @@ def _measure(corpus: Corpus, log) -> dict:
             ).fetchall()
 
     def db(q: str) -> None:
-        # What the page asks of the database: both tabs' (capped) counts, and the best 20
-        # rows of its tab (the articles with their sources; with in:comments, the comments).
+        # What the page asks of the database (search.views._found): both tabs' (capped) counts,
+        # and the best 20 rows of its tab (the articles with their sources; with in:comments,
+        # the comments). The tab not shown is only counted where the index can count it.
         query = parse(q)
+        counted = {
+            "articles": article_count_source(query),
+            "comments": comment_count_source(query, None),
+        }
+        shown = "comments" if query.scope == "comments" else "articles"
 
-        def narrow(qs):
-            return qs.for_results()  # as the page's
-
-        if query.must:
-            qs = articles_by_relevance(query, narrow)
-        else:
-            qs = narrow(search_articles(Article.objects.all(), query)).newest()
-        CappedCount(qs, count_from=article_count_source(query)).count()
-        comments = search_comments(Comment.objects.all(), query, None)
-        if query.scope == "comments":
-            rows = comments.select_related("article")
+        def articles():
             if query.must:
-                shown = search_comments(Comment.objects.all(), without_words(query), None)
-                shown = shown.select_related("article")
-                list(comments_by_relevance(rows, query, shown=shown)[0:20])
+                return articles_by_relevance(query, lambda qs: qs.for_results())  # as the page's
+            return search_articles(Article.objects.all(), query).for_results().newest()
+
+        def comments():
+            return search_comments(Comment.objects.all(), query, None)
+
+        for tab, build in (("articles", articles), ("comments", comments)):
+            if tab != shown and counted[tab] is not None:
+                CappedCount(counted[tab]).count()
+                continue
+            found = build()
+            CappedCount(found, count_from=counted[tab]).count()
+            if tab != shown:
+                continue
+            if tab == "articles":
+                list(found[:20])
+            elif query.must:
+                rows = found.select_related("article")
+                visible = search_comments(Comment.objects.all(), without_words(query), None)
+                ranked = comments_by_relevance(rows, query, shown=visible.select_related("article"))
+                list(ranked[0:20])
             else:
-                list(rows.order_by("-created")[:20])
-        else:
-            list(qs[:20])
-        CappedCount(comments, count_from=comment_count_source(query, None)).count()
+                list(found.select_related("article").order_by("-created")[:20])
 
     def page(q: str) -> None:
         response = client.get("/search/", {"q": q})
