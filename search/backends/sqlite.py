@@ -128,14 +128,14 @@ class FtsMatches:
         """How many match, counting at most `limit` (None: all of them)."""
         table = self.model._meta.db_table
         sql = f"SELECT {table}.rowid FROM {table}"
+        where = f"{table} MATCH %s"
         params: list = [self.expr]
         if self.status is not None:
             comments = Comment._meta.db_table
             sql += f" JOIN {comments} ON {comments}.id = {table}.rowid"
-        sql += f" WHERE {table} MATCH %s"
-        if self.status is not None:
-            sql += f" AND {comments}.status = %s"
+            where += f" AND {comments}.status = %s"
             params.append(self.status)
+        sql += f" WHERE {where}"
         if limit is not None:
             sql += " LIMIT %s"
             params.append(limit)
