@@ -146,9 +146,13 @@ else:
                 # busy timeout instead of failing with "database is locked" on lock upgrade.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
+                # temp_store=MEMORY keeps each savepoint's journal (the pages a savepoint
+                # changed, as they were before) in memory rather than in a temporary file:
+                # an import, which opens one savepoint per document, spent more time writing
+                # that file than inserting its rows.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    f"PRAGMA mmap_size={SQLITE_MMAP_BYTES};"
+                    f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}; PRAGMA temp_store=MEMORY;"
                 ),
             },
         }

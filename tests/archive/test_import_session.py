@@ -163,30 +163,123 @@ def test_the_article_lookup_follows_the_partial_url_index():
     assert "article_url_unique_when_present" in plan
 
 
-MMAP_DURING_IMPORT = """
+PRAGMAS_DURING_IMPORT = """
 import json
 from django.db import connection
-from archive.loader import ImportSession
+from archive.importers.base import ParsedComment, ParsedDocument
+from archive.loader import ImportSession, load_document
 
-def mmap_size():
+NAMES = ("mmap_size", "wal_autocheckpoint", "temp_store")
+
+def pragmas():
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA mmap_size")
-        return cursor.fetchone()[0]
+        values = {}
+        for name in NAMES:
+            cursor.execute(f"PRAGMA {name}")
+            values[name] = cursor.fetchone()[0]
+        return values
 
-before = mmap_size()
-with ImportSession():
-    during = mmap_size()
-print(json.dumps({"before": before, "during": during, "after": mmap_size()}))
+statements = []
+
+def record(execute, sql, params, many, context):
+    statements.append(sql)
+    return execute(sql, params, many, context)
+
+before = pragmas()
+comments = [ParsedComment("A", "Hi.")]
+doc = ParsedDocument(title="On the quay", paragraphs=["Text."], comments=comments)
+with connection.execute_wrapper(record):
+    with ImportSession() as session:
+        during = pragmas()
+        load_document(doc, file_name="a.txt", sha256="0" * 64, format="text", session=session)
+        statements.clear()
+print(json.dumps({"before": before, "during": during, "after": pragmas(), "exit": statements}))
 """
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's memory map")
-def test_an_import_writes_without_the_memory_map_and_restores_it():
-    # The test database lives in memory, which has no map: ask a file database.
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's settings")
+def test_an_import_session_sets_sqlites_bulk_settings_and_restores_them():
+    # The test database lives in memory, which has no map nor WAL: ask a file database.
     from comments.loadtest import manage, shell_json, throwaway_database
 
-    with throwaway_database("import_mmap") as env:
+    with throwaway_database("import_pragmas") as env:
         manage(env, "migrate", "--noinput")
-        sizes = shell_json(env, MMAP_DURING_IMPORT)
-    assert sizes["before"] == sizes["after"] > 0
-    assert sizes["during"] == 0
+        seen = shell_json(env, PRAGMAS_DURING_IMPORT)
+    before, during, after = seen["before"], seen["during"], seen["after"]
+    assert before == after
+    assert before["mmap_size"] > 0 and during["mmap_size"] == 0
+    # Checkpoints every 64 MiB of WAL during the import, not every 4 MiB...
+    assert before["wal_autocheckpoint"] == 1000 and during["wal_autocheckpoint"] == 16384
+    # ...and what the session wrote is checkpointed when it ends.
+    assert "PRAGMA wal_checkpoint(PASSIVE)" in seen["exit"]
+    # Savepoints' journals stay in memory on every connection, not in a temporary file.
+    assert before["temp_store"] == during["temp_store"] == 2
+
+
+def test_comment_ids_are_reserved_once_per_batch_and_follow_a_rolled_back_document(tmp_path):
+    from archive.importers.base import ParsedComment, ParsedDocument
+    from comments.models import Comment
+
+    def doc(title, *, bad=False):
+        reply = ParsedComment("B", "Reply.")
+        comments = [ParsedComment("A", "First.", children=[reply]), ParsedComment(None, "Two.")]
+        return ParsedDocument(
+            title=title,
+            paragraphs=["Text."],
+            comments=comments,
+            url="not a url" if bad else f"https://example.org/{title}",
+        )
+
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record), ImportSession() as session:
+        for number, bad in enumerate([False, True, False, False]):
+            try:
+                loader.load_document(
+                    doc(f"n{number}", bad=bad),
+                    file_name=f"{number}.txt",
+                    sha256=f"{number}" * 64,
+                    format="text",
+                    session=session,
+                )
+            except loader.ParseError:
+                assert bad
+    comments = list(Comment.objects.order_by("id"))
+    assert len(comments) == 9 and len({c.pk for c in comments}) == 9
+    for article in Article.objects.all():
+        first, second = article.comments.filter(parent=None).order_by("position")
+        reply = article.comments.get(parent__isnull=False)
+        assert reply.parent_id == first.pk and reply.depth == 1
+        assert first.body_source == "First." and second.archived_author_name == ""
+    if connection.vendor == "sqlite":
+        # The highest id is read once for the batch, not once per document.
+        assert sum("sqlite_sequence" in sql for sql in statements) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's executemany")
+def test_sqlite_binds_only_each_comments_own_values(tmp_path):
+    from archive.importers.base import ParsedComment, ParsedDocument
+    from comments.models import Comment
+
+    inserts = []
+
+    def record(execute, sql, params, many, context):
+        if many and "comments_comment" in sql:
+            inserts.append((sql, list(params)))
+        return execute(sql, params, many, context)
+
+    doc = ParsedDocument(title="Quay", paragraphs=["Text."], comments=[ParsedComment("A", "Hi.")])
+    with connection.execute_wrapper(record):
+        loader.load_document(doc, file_name="q.txt", sha256="1" * 64, format="text")
+    ((sql, rows),) = inserts
+    # NULLs and booleans shared by every row are written into the statement: binding them
+    # costs sqlite3 an adapter lookup each.
+    assert not any(value is True or value is False for row in rows for value in row)
+    assert "NULL" in sql
+    comment = Comment.objects.get()
+    assert comment.is_archived and comment.status == "published" and comment.user is None
+    assert not comment.is_featured and not comment.replies_locked and comment.edited is None
