@@ -298,7 +298,7 @@ class LoadCache:
 
 
 # SQLite settings for an import session's connection (see ImportSession.__enter__).
-SQLITE_IMPORT_PRAGMAS = {"mmap_size": 0, "wal_autocheckpoint": 16384}
+SQLITE_IMPORT_PRAGMAS = {"mmap_size": 0, "cache_size": -65536, "wal_autocheckpoint": 16384}
 
 
 class ImportSession:
@@ -335,6 +335,9 @@ class ImportSession:
             # For the session's length only, each restored on the way out:
             # - no memory map: reads gain from it, an import's writes do not (measured), and
             #   every page of the file it touched would count as the importing process's memory;
+            # - a page cache of 64 MiB rather than 2: a batch's changed pages then stay in
+            #   memory until its commit instead of being written out as the cache fills, and
+            #   written again when changed again (a third fewer writes, measured);
             # - the WAL checkpointed every 64 MiB instead of every 4: each checkpoint flushes
             #   the database file to disk and rewrites the pages every batch touches (the
             #   indexes' upper levels), so fewer of them halve the commits' time (measured).

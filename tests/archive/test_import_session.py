@@ -169,7 +169,7 @@ from django.db import connection
 from archive.importers.base import ParsedComment, ParsedDocument
 from archive.loader import ImportSession, load_document
 
-NAMES = ("mmap_size", "wal_autocheckpoint", "temp_store")
+NAMES = ("mmap_size", "cache_size", "wal_autocheckpoint", "temp_store")
 
 def pragmas():
     with connection.cursor() as cursor:
@@ -208,7 +208,9 @@ def test_an_import_session_sets_sqlites_bulk_settings_and_restores_them():
     before, during, after = seen["before"], seen["during"], seen["after"]
     assert before == after
     assert before["mmap_size"] > 0 and during["mmap_size"] == 0
-    # Checkpoints every 64 MiB of WAL during the import, not every 4 MiB...
+    # A batch's pages stay in a cache of 64 MiB until its commit...
+    assert before["cache_size"] == -2000 and during["cache_size"] == -65536
+    # ...the WAL is checkpointed every 64 MiB of WAL during the import, not every 4 MiB...
     assert before["wal_autocheckpoint"] == 1000 and during["wal_autocheckpoint"] == 16384
     # ...and what the session wrote is checkpointed when it ends.
     assert "PRAGMA wal_checkpoint(PASSIVE)" in seen["exit"]
