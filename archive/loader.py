@@ -64,6 +64,7 @@ from moderation.models import (
     StandingKind,
     UserNote,
 )
+from search.backends.base import DeferredArticles
 from search.engine import backend as search_backend
 
 OVERRIDE_FIELDS = ("source", "source_url", "url", "published", "author", "title", "kicker", "dek")
@@ -254,6 +255,7 @@ def load_document(
     # A dry run's rows are rolled back at once: caching them would hand out ghosts.
     cache = LoadCache() if dry_run else session.cache
     session.begin()
+    mark = session.index_mark()
     result: LoadResult | None = None
     try:
         with transaction.atomic():
@@ -270,10 +272,11 @@ def load_document(
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
-        pass
+        session.restore_index_mark(mark)
     except BaseException:
         # Rows this document created are rolled back: the cache must not hand them out.
         cache.clear()
+        session.restore_index_mark(mark)
         raise
     finally:
         session.documents += 1
@@ -323,6 +326,7 @@ class ImportSession:
         self.documents = 0  # documents tried in the open batch
         self._batch: transaction.Atomic | None = None
         self._index_comments: Callable[[list[int]], None] | None = None
+        self._articles: DeferredArticles | None = None  # the batch's articles not yet indexed
         self._written: list[int] = []  # ids of the open batch's comments (PostgreSQL)
         self._started = 0.0
         self._comment_ids: list[int] = []  # reserved, unused, highest first
@@ -386,8 +390,10 @@ class ImportSession:
             # fails inside its document's savepoint and rolls back that document only.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        # Index the batch's comments for search at its end, all at once.
+        # Index the batch's comments (and, where that pays, its articles) for search at its
+        # end, all at once.
         self._index_comments = search_backend().defer_comment_indexing()
+        self._articles = search_backend().defer_article_indexing()
         self._written = []
 
     @property
@@ -401,11 +407,14 @@ class ImportSession:
         """Commit the open batch; on failure it is rolled back, forgotten, and re-raised."""
         batch, self._batch = self._batch, None
         index_comments, self._index_comments = self._index_comments, None
+        articles, self._articles = self._articles, None
         self.documents = 0
         if batch is None:
             return
         try:
             try:
+                if articles is not None:
+                    articles.finish()
                 index_comments(self._written)
             except BaseException as exc:
                 batch.__exit__(type(exc), exc, exc.__traceback__)
@@ -418,11 +427,26 @@ class ImportSession:
 
     def rollback(self) -> None:
         batch, self._batch = self._batch, None
-        self._index_comments = None  # the rollback restores the per-row indexing
+        self._index_comments = self._articles = None  # the rollback restores the triggers
         self.documents = 0
         self.cache.clear()
         if batch is not None:
             batch.__exit__(_BatchRollback, _BatchRollback(), None)
+
+    def index_mark(self) -> int | None:
+        """Where the deferred article indexing stands, before a document's savepoint."""
+        return self._articles.mark() if self._articles is not None else None
+
+    def restore_index_mark(self, mark: int | None) -> None:
+        """After a document's savepoint rolled back: its indexing went with it."""
+        if self._articles is not None and mark is not None:
+            self._articles.restore(mark)
+
+    def before_article_update(self) -> None:
+        """Index the batch's new articles now: updating one runs the engine's update trigger,
+        which expects the row indexed already."""
+        if self._articles is not None:
+            self._articles.index_new()
 
     def comment_ids(self, count: int) -> list[int]:
         """`count` fresh ids for new comments, increasing."""
@@ -503,6 +527,7 @@ def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user,
         _link_authors(article, _authors(fields.authors, cache))
         outcome = "imported"
     else:
+        session.before_article_update()
         outcome = _update(article, fields, source, new_body, user, cache)
 
     added = _load_comments(

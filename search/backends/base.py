@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import nullcontext
+from typing import Protocol
 
 from django.db.models import Q, QuerySet
 
@@ -13,6 +14,23 @@ from search.query import Query
 # text and only then turns them into <mark> tags.
 MARK_START = "\ue000"
 MARK_END = "\ue001"
+
+
+class DeferredArticles(Protocol):
+    """Articles inserted since a point, indexed for search in one statement when asked.
+
+    `index_new()` must run before an article of the batch is updated (the engine's update
+    trigger expects the row indexed) and `finish()` before the transaction commits. `mark()`
+    and `restore(mark)` bracket a savepoint: rolled back, it takes its indexing with it.
+    """
+
+    def index_new(self) -> None: ...
+
+    def finish(self) -> None: ...
+
+    def mark(self) -> int: ...
+
+    def restore(self, mark: int) -> None: ...
 
 
 class Backend:
@@ -123,6 +141,12 @@ class Backend:
         restores the per-row indexing. Call it before the transaction commits; a rollback
         undoes both. Only for code that inserts comments (never updates their text)."""
         return lambda ids: None
+
+    def defer_article_indexing(self) -> DeferredArticles | None:
+        """Inside a write transaction about to insert many articles: stop indexing them one by
+        one, where that pays, and return what indexes them later (None: this engine indexes
+        each row as it is written). Rolled back with the transaction, as above."""
+        return None
 
     def rebuild(self) -> None:
         raise NotImplementedError

@@ -77,14 +77,12 @@ def _columns(table: str) -> set[str]:
         return {c.name for c in connection.introspection.get_table_description(cursor, table)}
 
 
-def _index_is_sound() -> bool:
+def _index_is_sound(table: str = "search_comment_fts") -> bool:
     if connection.vendor != "sqlite":
         return True
     with connection.cursor() as cursor:
         # Raises "database disk image is malformed" when the index and the table disagree.
-        cursor.execute(
-            "INSERT INTO search_comment_fts(search_comment_fts, rank) VALUES ('integrity-check', 1)"
-        )
+        cursor.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
     return True
 
 
@@ -245,3 +243,82 @@ def test_a_comment_document_names_the_comment_s_article_however_it_was_written(m
     CommentDocument.objects.update(article_id=None)
     PostgresBackend().rebuild()
     assert (article_of(posted), article_of(imported)) == (second.pk, first.pk)
+
+
+def _article_file(folder, name, title, body, url="https://example.org/harbour"):
+    (folder / name).write_text(f"Title: {title}\nURL: {url}\n---\n\n{body}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("transactional", [False, True], ids=["nested", "outermost"])
+def test_an_article_imported_and_updated_in_one_batch_is_indexed_as_it_ends(
+    request, tmp_path, transactional
+):
+    from archive.importing import import_paths
+
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    _article_file(tmp_path, "1.txt", "The walrus of the quay", "A walrus came ashore.")
+    _article_file(tmp_path, "2.txt", "The narwhal of the quay", "A narwhal came ashore.")
+    _article_file(tmp_path, "3.txt", "The orca", "An orca.", url="https://example.org/orca")
+    summary = import_paths([tmp_path])
+    assert (summary.imported, summary.updated) == (2, 1)
+    # The second file updated the article the first had just created, in the same batch.
+    assert not Article.objects.search("walrus").exists()
+    assert Article.objects.search("narwhal").count() == 1
+    assert Article.objects.search("orca").count() == 1
+    assert _index_is_sound("search_article_fts")
+    # The per-row trigger is back: an article written later is found at once.
+    Article.objects.create(
+        source=Article.objects.first().source, title="A later seal", slug="seal", body_text="x"
+    )
+    assert Article.objects.search("seal").count() == 1
+    assert _index_is_sound("search_article_fts")
+
+
+def test_a_rolled_back_update_does_not_take_the_batchs_new_articles_out_of_the_index(
+    db, tmp_path, monkeypatch
+):
+    from archive import loader
+    from archive.importing import import_paths
+
+    first = tmp_path / "first"
+    first.mkdir()
+    _article_file(first, "1.txt", "The old quay", "Stones.", url="https://example.org/quay")
+    assert import_paths([first]).imported == 1
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    _article_file(batch, "1.txt", "The orca", "An orca.", url="https://example.org/orca")
+    # Updates the article imported before, which first indexes the orca, then fails.
+    _article_file(batch, "2.txt", "The new quay", "Concrete.", url="https://example.org/quay")
+    _article_file(batch, "3.txt", "The seal", "A seal.", url="https://example.org/seal")
+    real = loader._load_comments
+
+    def failing(article, *args, **kwargs):
+        if article.title == "The new quay":
+            raise loader.ParseError("the comments could not be read")
+        return real(article, *args, **kwargs)
+
+    monkeypatch.setattr(loader, "_load_comments", failing)
+    summary = import_paths([batch])
+    assert (summary.imported, summary.failed) == (2, 1)
+    assert Article.objects.search("orca").count() == 1
+    assert Article.objects.search("seal").count() == 1
+    assert Article.objects.search("stones").count() == 1
+    assert not Article.objects.search("concrete").exists()
+    assert _index_is_sound("search_article_fts")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL indexes each article")
+def test_sqlite_indexes_a_batchs_articles_once_at_its_end(db):
+    from archive.importers.base import ParsedDocument
+    from archive.loader import ImportSession, load_document
+
+    with ImportSession() as session:
+        for name in ("walrus", "narwhal"):
+            doc = ParsedDocument(title=f"The {name}", paragraphs=[f"A {name} came ashore."])
+            load_document(doc, file_name=name, sha256=name * 8, format="text", session=session)
+        # Not one by one: each would be written out as an index segment of its own.
+        assert not Article.objects.search("walrus").exists()
+    assert Article.objects.search("walrus").count() == 1
+    assert Article.objects.search("ashore").count() == 2
+    assert _index_is_sound("search_article_fts")
