@@ -35,6 +35,7 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # because terminal captures carry colour codes).
 _CONTROL_BYTES = frozenset(set(range(0x00, 0x09)) | {0x0B} | set(range(0x0E, 0x1B)) | {0x1C, 0x1D})
 _CONTROL_BYTES |= {0x1E, 0x1F, 0x7F}
+_CONTROL_BYTE_STRING = bytes(sorted(_CONTROL_BYTES))
 _SNIFF = 8192
 _CHUNK = 1024 * 1024
 _HIGH_BYTES = bytes(range(0x80, 0x100))
@@ -62,7 +63,9 @@ def binary_reason(data: bytes) -> str | None:
         return f"it contains NUL bytes (the first at byte {nul:,})"
     head = data[:_SNIFF]
     if head:
-        controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
+        # Counted in C (what translate deletes): a loop over the bytes in Python took a
+        # quarter of parsing a text article.
+        controls = len(head) - len(head.translate(None, _CONTROL_BYTE_STRING))
         if controls / len(head) > 0.05:
             return "it is full of control characters"
     return None

@@ -140,3 +140,17 @@ def test_legacy_multibyte_text_is_not_taken_for_damaged_utf8(encoding):
     }
     text, warnings = decode(samples[encoding].encode(encoding))
     assert warnings and warnings[0].startswith("decoded as")
+
+
+def test_a_file_full_of_control_characters_is_not_text():
+    from archive.importers.decoding import binary_reason
+
+    prose = b"The harbour council met on Tuesday. " * 40
+    # One control byte in sixteen is far past any text's share: refused...
+    noisy = bytes(b if i % 16 else 0x01 for i, b in enumerate(prose))
+    assert binary_reason(noisy) == "it is full of control characters"
+    # ...while a stray one here and there (one in forty) is still text.
+    sparse = bytes(b if i % 40 else 0x01 for i, b in enumerate(prose))
+    assert binary_reason(sparse) is None
+    # Tabs, newlines and carriage returns are no control characters in this sense.
+    assert binary_reason(b"\t\r\n" * 500) is None
