@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archive.models import Article, Author, DatePrecision, Source, format_partial_date
-from archive.sanitize import html_to_text, word_count
+from archive.sanitize import html_to_text, paragraphs_to_html, word_count
 
 
 def test_partial_dates_show_only_what_is_known():
@@ -123,3 +123,29 @@ def test_authors_are_listed_per_article_by_name_in_one_query(
     assert lists[one.pk][0] == mia and lists[one.pk][0].get_absolute_url() == mia.get_absolute_url()
     with django_assert_num_queries(0):
         assert Author.objects.lists_for([]) == {}
+
+
+_BLANKS = "ab \t\n\r\x0b\x0c.<>&"
+
+
+@given(st.text(alphabet=st.sampled_from(_BLANKS)))
+def test_blank_runs_are_collapsed_as_the_plain_pattern_would(text):
+    # The form html_to_text used before its faster pattern and the check that skips it.
+    plain = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
+    markup = "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>"
+    expected = plain.sub(" ", text)
+    expected = re.sub(r"\n\s*\n+", "\n\n", expected)
+    expected = "\n".join(line.strip() for line in expected.split("\n")).strip()
+    assert html_to_text(markup) == expected
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(_BLANKS)), max_size=4))
+def test_paragraphs_become_the_same_html_with_or_without_line_breaks(paragraphs):
+    import html
+
+    def reference(paragraph):
+        lines = [html.escape(line.strip(), quote=False) for line in paragraph.strip().split("\n")]
+        return "<p>" + "<br>".join(line for line in lines if line) + "</p>"
+
+    expected = "\n".join(reference(p) for p in paragraphs if p.strip())
+    assert paragraphs_to_html(paragraphs) == expected
