@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 from archive.importers.base import (
     ParsedComment,
@@ -573,14 +573,17 @@ def _insert(obj: models.Model) -> None:
     nothing in Agora listens to these models' saves (database triggers still fire).
     """
     meta = obj._meta
-    if not connection.features.can_return_columns_from_insert or not meta.pk.db_returning:
+    # The connection itself, not django.db.connection's proxy: each field reads it a few times
+    # and through the proxy every read was a thread-local lookup.
+    db = connections[DEFAULT_DB_ALIAS]
+    if not db.features.can_return_columns_from_insert or not meta.pk.db_returning:
         obj.save(force_insert=True)
         return
     fields = [f for f in meta.concrete_fields if f is not meta.pk]
     columns = tuple(f.column for f in fields)
-    sql = _insert_sql(connection.vendor, meta.db_table, columns, meta.pk.column)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
+    sql = _insert_sql(db.vendor, meta.db_table, columns, meta.pk.column)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    with db.cursor() as cursor:
         cursor.execute(sql, values)
         obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
