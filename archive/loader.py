@@ -459,7 +459,7 @@ class ImportSession:
         # begin IMMEDIATE), so no other writer can take these ids: the highest id is read once
         # per batch. Never reuse an id that AUTOINCREMENT handed out before, even if its row
         # was deleted. Ids of a document rolled back are skipped, as AUTOINCREMENT would.
-        if self._next_sqlite_id is None or self._batch is None:
+        if self._next_sqlite_id is None:
             table = Comment._meta.db_table
             with connection.cursor() as cursor:
                 cursor.execute(

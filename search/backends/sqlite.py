@@ -284,30 +284,19 @@ class SqliteBackend(Backend):
 
     def defer_comment_indexing(self) -> Callable[[list[int]], None]:
         # FTS5 indexes a set of rows about 5× faster in one INSERT … SELECT than through a
-        # trigger per row. SQLite's DDL is transactional and this transaction holds the write
-        # lock: no other connection ever sees the table without its trigger, nor writes a
-        # comment meanwhile, so the comments to index are those past the last id before.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM comments_comment")
-            (last_before,) = cursor.fetchone()
-            cursor.execute("DROP TRIGGER search_comment_ai")
+        # trigger per row. The comments to index are those past the last id before.
+        index = DeferredFts(
+            "comments_comment", "search_comment_fts", ("body_source",), "search_comment_ai"
+        )
+        return lambda ids: index.finish()
 
-        def index_and_restore(ids: list[int]) -> None:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "INSERT INTO search_comment_fts(rowid, body_source) "
-                    "SELECT id, body_source FROM comments_comment WHERE id > %s",
-                    [last_before],
-                )
-                cursor.execute(INSERT_TRIGGERS["search_comment_ai"])
-
-        return index_and_restore
-
-    def defer_article_indexing(self) -> DeferredArticles:
+    def defer_article_indexing(self) -> DeferredFts:
         # Indexed by its trigger, each article's words are written out at the document's next
         # statement as an index segment of their own (FTS5 flushes its pending words at every
         # savepoint, and an import has one per document), which the next writes then merge.
-        return DeferredArticles()
+        return DeferredFts(
+            "archive_article", "search_article_fts", ARTICLE_FTS_COLUMNS, "search_article_ai"
+        )
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
@@ -316,22 +305,26 @@ class SqliteBackend(Backend):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
-class DeferredArticles:
-    """The articles past the highest id indexed, indexed in one INSERT … SELECT when asked.
+ARTICLE_FTS_COLUMNS = ("title", "kicker", "dek", "body_text")
 
-    As for comments: DDL is transactional and the transaction holds the write lock, so no
-    other connection sees the table without its insert trigger, nor writes an article.
+
+class DeferredFts:
+    """The rows of `table` past the highest id indexed, indexed into `fts` in one
+    INSERT … SELECT when asked, its insert trigger dropped meanwhile.
+
+    SQLite's DDL is transactional and the transaction holds the write lock: no other
+    connection ever sees the table without its trigger, nor writes a row meanwhile.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, table: str, fts: str, columns: tuple[str, ...], trigger: str) -> None:
+        self.table, self.fts, self.columns, self.trigger = table, fts, ", ".join(columns), trigger
         self.indexed_up_to = self._highest_id()
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER search_article_ai")
+            cursor.execute(f"DROP TRIGGER {self.trigger}")
 
-    @staticmethod
-    def _highest_id() -> int:
+    def _highest_id(self) -> int:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM archive_article")
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")
             return cursor.fetchone()[0]
 
     def index_new(self) -> None:
@@ -339,9 +332,8 @@ class DeferredArticles:
         if highest > self.indexed_up_to:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "INSERT INTO search_article_fts(rowid, title, kicker, dek, body_text) "
-                    "SELECT id, title, kicker, dek, body_text FROM archive_article "
-                    "WHERE id > %s AND id <= %s",
+                    f"INSERT INTO {self.fts}(rowid, {self.columns}) "
+                    f"SELECT id, {self.columns} FROM {self.table} WHERE id > %s AND id <= %s",
                     [self.indexed_up_to, highest],
                 )
             self.indexed_up_to = highest
@@ -349,7 +341,7 @@ class DeferredArticles:
     def finish(self) -> None:
         self.index_new()
         with connection.cursor() as cursor:
-            cursor.execute(INSERT_TRIGGERS["search_article_ai"])
+            cursor.execute(INSERT_TRIGGERS[self.trigger])
 
     def mark(self) -> int:
         return self.indexed_up_to
