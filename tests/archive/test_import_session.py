@@ -260,6 +260,10 @@ def test_comment_ids_are_reserved_once_per_batch_and_follow_a_rolled_back_docume
     if connection.vendor == "sqlite":
         # The highest id is read once for the batch, not once per document.
         assert sum("sqlite_sequence" in sql for sql in statements) == 1
+    else:
+        # Ids come from the sequence in blocks (two here), the sequence's name looked up once.
+        assert sum("nextval" in sql for sql in statements) == 2
+        assert sum("pg_get_serial_sequence" in sql for sql in statements) == 1
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's executemany")
