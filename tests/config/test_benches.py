@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
                 "documents_per_second",
                 "whole_to_parse_ratio",
                 "database_to_parse_ratio",
+                "storage_floor_to_parse_ratio",
                 "peak_memory_mb",
             },
         ),
