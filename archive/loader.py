@@ -255,7 +255,7 @@ def load_document(
     # A dry run's rows are rolled back at once: caching them would hand out ghosts.
     cache = LoadCache() if dry_run else session.cache
     session.begin()
-    mark = session.index_mark()
+    mark = session.mark()
     result: LoadResult | None = None
     try:
         with transaction.atomic():
@@ -272,11 +272,11 @@ def load_document(
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
-        session.restore_index_mark(mark)
+        session.restore(mark)
     except BaseException:
         # Rows this document created are rolled back: the cache must not hand them out.
         cache.clear()
-        session.restore_index_mark(mark)
+        session.restore(mark)
         raise
     finally:
         session.documents += 1
@@ -300,13 +300,53 @@ class LoadCache:
         self.slug_hints.clear()
 
 
+class _Queue:
+    """Rows for one table that wait for the batch's end, to be written in one statement.
+
+    `rows[:written]` are in the database already: a read that needs the queued rows flushes
+    them sooner, possibly inside a document's savepoint. Rolling that savepoint back undoes
+    the write as well, so a mark holds both counts and restoring it puts back both.
+    """
+
+    def __init__(self, write: Callable[[list[tuple]], None]) -> None:
+        self.write = write
+        self.rows: list[tuple] = []
+        self.written = 0
+
+    def flush(self) -> None:
+        if self.written < len(self.rows):
+            self.write(self.rows[self.written :])
+            self.written = len(self.rows)
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.rows), self.written
+
+    def restore(self, mark: tuple[int, int]) -> None:
+        queued, written = mark
+        del self.rows[queued:]
+        self.written = min(self.written, written)
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.written = 0
+
+
+@dataclass
+class _Mark:
+    """Where a session stood before a document's savepoint."""
+
+    index: int | None
+    queues: list[tuple[int, int]]
+
+
 # SQLite settings for an import session's connection (see ImportSession.__enter__).
 SQLITE_IMPORT_PRAGMAS = {"mmap_size": 0, "cache_size": -65536, "wal_autocheckpoint": 16384}
 
 
 class ImportSession:
     """What the documents of one import run share: a LoadCache, comment ids taken ahead from
-    the PostgreSQL sequence, and the transaction that holds their savepoints.
+    the PostgreSQL sequence, the transaction that holds their savepoints, and the rows that
+    wait for the batch's end.
 
     A commit per document cost more than the document itself (a WAL write on SQLite, a flush
     to disk on PostgreSQL). A session instead groups documents in batches: one transaction of
@@ -314,6 +354,11 @@ class ImportSession:
     savepoint, so a failing document is rolled back alone and the others are kept. A batch
     that cannot be committed is lost as a whole: `commit()` raises and the caller reports the
     batch's documents as failed. On SQLite the batch holds the write lock, so it stays short.
+
+    A document's comments, author links and provenance are queued and written at the batch's
+    end, one statement per table for the whole batch (a statement per document cost each one
+    a round trip to PostgreSQL); a read that needs them (an update of an article imported
+    earlier in the batch) writes them first.
 
     Use it as a context manager: the open batch is committed at the end, or rolled back when
     an exception leaves the block.
@@ -334,6 +379,10 @@ class ImportSession:
         self._comment_sequence: str | None = None  # the comments' id sequence (PostgreSQL)
         self._sqlite_pragmas: dict[str, int] = {}  # those changed, with their values before
         self._next_sqlite_id: int | None = None  # the batch's next free comment id (SQLite)
+        self.comments = _Queue(_write_comments)
+        self.author_links = _Queue(_write_author_links)
+        self.provenance = _Queue(_write_provenance)
+        self._queues = (self.comments, self.author_links, self.provenance)
 
     def __enter__(self) -> ImportSession:
         if connection.vendor == "sqlite":
@@ -414,6 +463,7 @@ class ImportSession:
             return
         try:
             try:
+                self.flush()
                 if articles is not None:
                     articles.finish()
                 index_comments(self._written)
@@ -424,6 +474,9 @@ class ImportSession:
         except BaseException:
             self.cache.clear()
             raise
+        finally:
+            for queue in self._queues:
+                queue.clear()
         pagecache.changed()  # the rows went in without model signals
 
     def rollback(self) -> None:
@@ -431,21 +484,34 @@ class ImportSession:
         self._index_comments = self._articles = None  # the rollback restores the triggers
         self.documents = 0
         self.cache.clear()
+        for queue in self._queues:
+            queue.clear()
         if batch is not None:
             batch.__exit__(_BatchRollback, _BatchRollback(), None)
 
-    def index_mark(self) -> int | None:
-        """Where the deferred article indexing stands, before a document's savepoint."""
-        return self._articles.mark() if self._articles is not None else None
+    def mark(self) -> _Mark:
+        """Where the deferred article indexing and the queues stand, before a document's
+        savepoint."""
+        index = self._articles.mark() if self._articles is not None else None
+        return _Mark(index, [queue.mark() for queue in self._queues])
 
-    def restore_index_mark(self, mark: int | None) -> None:
-        """After a document's savepoint rolled back: its indexing went with it."""
-        if self._articles is not None and mark is not None:
-            self._articles.restore(mark)
+    def restore(self, mark: _Mark) -> None:
+        """After a document's savepoint rolled back: its indexing and its rows went with it."""
+        if self._articles is not None and mark.index is not None:
+            self._articles.restore(mark.index)
+        for queue, queue_mark in zip(self._queues, mark.queues, strict=True):
+            queue.restore(queue_mark)
+
+    def flush(self) -> None:
+        """Write the queued rows now."""
+        for queue in self._queues:
+            queue.flush()
 
     def before_article_update(self) -> None:
-        """Index the batch's new articles now: updating one runs the engine's update trigger,
-        which expects the row indexed already."""
+        """Before an article found in the database is compared and updated: its authors,
+        comments and provenance may still wait in the queues (imported earlier in this batch),
+        and the engine's update trigger expects the row indexed already."""
+        self.flush()
         if self._articles is not None:
             self._articles.index_new()
 
@@ -531,7 +597,7 @@ def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user,
                 last = comment.created
         article.comment_count, article.last_comment_at = count, last
         _insert(article)
-        _link_authors(article, _authors(fields.authors, cache))
+        session.author_links.rows += [(article.pk, a.pk) for a in _authors(fields.authors, cache)]
         outcome = "imported"
     else:
         session.before_article_update()
@@ -545,11 +611,15 @@ def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user,
         session=session,
     )
     if added and outcome != "imported":
+        session.flush()  # the stats count the comments just queued
         article.refresh_comment_stats()
         if outcome == "unchanged":
             outcome = "updated"
     elif outcome == "imported" and added != article.comment_count:
+        session.flush()
         article.refresh_comment_stats()  # identical siblings were merged into one comment
+    # "unchanged" comes only from an article found in the database, for which the queues
+    # were flushed (before_article_update): the query sees this batch's provenance too.
     if (
         outcome != "unchanged"
         or not Provenance.objects.filter(article=article, sha256=sha256).exists()
@@ -562,7 +632,7 @@ def _load(doc: ParsedDocument, fields: _Fields, *, file_name, sha256, fmt, user,
             imported_by=user,
             outcome=outcome,
         )
-        _insert(provenance)
+        session.provenance.rows.append(_row_values(provenance))
     return LoadResult(outcome=outcome, article=article, comments_added=added)
 
 
@@ -606,18 +676,39 @@ def _insert_sql(vendor: str, table: str, columns: tuple[str, ...], returning: st
     )
 
 
-def _link_authors(article: Article, authors: list[Author]) -> None:
-    if not authors:
-        return
-    through = Article.authors.through._meta
+def _insert_many(table: str, columns: Iterable[str], rows: list[tuple]) -> None:
     quote = connection.ops.quote_name
-    columns = (through.get_field("article").column, through.get_field("author").column)
+    columns = [quote(c) for c in columns]
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(through.db_table)} ({', '.join(quote(c) for c in columns)}) "
-            f"VALUES {', '.join(['(%s, %s)'] * len(authors))}",
-            [value for author in authors for value in (article.pk, author.pk)],
+        # One statement for the batch: executemany runs in-process on SQLite and as one
+        # pipeline of round trips on PostgreSQL (psycopg).
+        cursor.executemany(
+            f"INSERT INTO {quote(table)} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            rows,
         )
+
+
+def _write_author_links(rows: list[tuple]) -> None:
+    """(article id, author id) pairs."""
+    through = Article.authors.through._meta
+    columns = (through.get_field("article").column, through.get_field("author").column)
+    _insert_many(through.db_table, columns, rows)
+
+
+def _inserted_fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if f is not model._meta.pk]
+
+
+def _row_values(obj: models.Model) -> tuple:
+    """A new row's values, prepared as `_insert` prepares them, to be written later."""
+    db = connections[DEFAULT_DB_ALIAS]
+    return tuple(f.get_db_prep_save(f.pre_save(obj, True), db) for f in _inserted_fields(type(obj)))
+
+
+def _write_provenance(rows: list[tuple]) -> None:
+    fields = _inserted_fields(Provenance)
+    _insert_many(Provenance._meta.db_table, [f.column for f in fields], rows)
 
 
 _SLUG_CANDIDATES = 8
@@ -846,32 +937,21 @@ def _load_comments(
 
 
 def _insert_comments(article: Article, rows: list[_NewComment], session: ImportSession) -> None:
-    """One statement for the whole thread, with ids reserved up front.
+    """Queue the thread's rows, with ids reserved up front, for the batch's one statement.
 
     The ORM's bulk_create (one per depth, to learn the parents' ids) spent most of an import's
     time building model instances; reserving the ids lets one executemany (SQLite) or COPY
-    (PostgreSQL) write the rows in parent-first order. Columns this code does not set get their
-    model default, so a field added to Comment later still gets a value. Other databases use
-    bulk_create per depth.
+    (PostgreSQL) write the rows in parent-first order. Other databases use bulk_create per
+    depth, at once.
     """
     if connection.vendor not in ("sqlite", "postgresql"):
         _insert_comments_by_depth(article, rows)
         return
     for row, pk in zip(rows, session.comment_ids(len(rows)), strict=True):
         row.pk = pk
-    # (column, value) for the rows' shared values: the model's defaults for the columns this
-    # code does not set, so a field added to Comment later still gets a value.
-    shared = [
-        ("is_archived", True),
-        ("status", CommentStatus.PUBLISHED.value),
-        *(
-            (f.column, f.get_db_prep_save(f.get_default(), connection))
-            for f in Comment._meta.concrete_fields
-            if f.attname not in _OWN_COMMENT_COLUMNS and f.column not in ("is_archived", "status")
-        ),
-    ]
+    _, bound = _comment_shared_values()
     adapt = connection.ops.adapt_datetimefield_value
-    values = [
+    session.comments.rows += [
         (
             row.pk,
             article.pk,
@@ -882,33 +962,51 @@ def _insert_comments(article: Article, rows: list[_NewComment], session: ImportS
             row.html,
             adapt(row.created) if row.created is not None else None,
             row.position,
+            *bound,
         )
         for row in rows
     ]
+
+
+def _comment_shared_values() -> tuple[list[tuple[str, str | None]], tuple]:
+    """The values every imported comment shares: [(column, SQL literal or None)], and the
+    values to bind after each row's own, for the columns without a literal.
+
+    Columns this code does not set get their model default, so a field added to Comment later
+    still gets a value. On SQLite the shared values are written into the statement where SQL
+    spells them plainly (NULL, integers): binding None or a bool costs sqlite3 an adapter
+    lookup per row, a third of the binding. PostgreSQL's COPY takes every value as data.
+    """
+    shared = [
+        ("is_archived", True),
+        ("status", CommentStatus.PUBLISHED.value),
+        *(
+            (f.column, f.get_db_prep_save(f.get_default(), connection))
+            for f in Comment._meta.concrete_fields
+            if f.attname not in _OWN_COMMENT_COLUMNS and f.column not in ("is_archived", "status")
+        ),
+    ]
+    sqlite = connection.vendor == "sqlite"
+    literals = [(column, _sql_literal(value) if sqlite else None) for column, value in shared]
+    bound = tuple(v for (_, v), (_, lit) in zip(shared, literals, strict=True) if lit is None)
+    return literals, bound
+
+
+def _write_comments(rows: list[tuple]) -> None:
+    literals, _ = _comment_shared_values()
     quote = connection.ops.quote_name
     table = quote(Comment._meta.db_table)
-    columns = ", ".join(quote(c) for c in (*_OWN_COMMENT_COLUMNS, *(c for c, _ in shared)))
+    columns = ", ".join(quote(c) for c in (*_OWN_COMMENT_COLUMNS, *(c for c, _ in literals)))
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            # In-process: executemany costs no round trips. The shared values are written
-            # into the statement where SQL spells them plainly (NULL, integers): binding None
-            # or a bool costs sqlite3 an adapter lookup per row, a third of the binding.
-            literals = [_sql_literal(value) for _, value in shared]
-            marks = ["%s"] * len(_OWN_COMMENT_COLUMNS) + [lit or "%s" for lit in literals]
-            bound = tuple(v for (_, v), lit in zip(shared, literals, strict=True) if lit is None)
-            if bound:
-                values = [(*row, *bound) for row in values]
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(marks)})", values
-            )
+            # In-process: executemany costs no round trips.
+            marks = ["%s"] * len(_OWN_COMMENT_COLUMNS) + [lit or "%s" for _, lit in literals]
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(marks)})", rows)
             return
         # PostgreSQL's bulk path: the rows stream as COPY data, one round trip, no SQL text to
         # build or parse (a multi-row INSERT spent more time quoting 850 parameters than the
         # server spent storing them). Row triggers fire as for INSERT.
-        extra = tuple(value for _, value in shared)
-        copy_rows(
-            cursor, f"COPY {table} ({columns}) FROM STDIN", [(*row, *extra) for row in values]
-        )
+        copy_rows(cursor, f"COPY {table} ({columns}) FROM STDIN", rows)
 
 
 # The columns each imported comment has a value of its own for, in the order of the rows

@@ -289,3 +289,120 @@ def test_sqlite_binds_only_each_comments_own_values(tmp_path):
     comment = Comment.objects.get()
     assert comment.is_archived and comment.status == "published" and comment.user is None
     assert not comment.is_featured and not comment.replies_locked and comment.edited is None
+
+
+def _doc(title, *, comments=2, author="Mara Ellison", body="Text."):
+    from archive.importers.base import ParsedComment, ParsedDocument
+
+    return ParsedDocument(
+        title=title,
+        paragraphs=[body],
+        authors=[author],
+        comments=[
+            ParsedComment(f"Reader {n}", f"Comment {n} on {title}.") for n in range(comments)
+        ],
+        url=f"https://example.org/{title}",
+    )
+
+
+def _load(session, doc, sha="a", **kwargs):
+    return loader.load_document(
+        doc, file_name=f"{doc.title}.txt", sha256=sha * 64, format="text", session=session, **kwargs
+    )
+
+
+def test_a_batch_writes_its_comments_author_links_and_provenance_in_one_statement_each():
+    from archive.models import Provenance
+    from comments.models import Comment
+
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    copies = []
+    real_copy = loader.copy_rows
+
+    def copy_rows(cursor, sql, rows):
+        copies.append(sql)
+        return real_copy(cursor, sql, rows)
+
+    with (
+        mock.patch("archive.loader.copy_rows", copy_rows),
+        connection.execute_wrapper(record),
+        ImportSession() as session,
+    ):
+        for number in range(5):
+            _load(session, _doc(f"n{number}", author=f"Author {number % 2}"))
+    assert Comment.objects.count() == 10 and Provenance.objects.count() == 5
+    assert Article.authors.through.objects.count() == 5
+    writes = {
+        table: sum(sql.startswith(f'INSERT INTO "{table}"') for sql in statements + copies)
+        + sum(sql.startswith(f'COPY "{table}"') for sql in copies)
+        for table in ("comments_comment", "archive_provenance", "archive_article_authors")
+    }
+    assert writes == {
+        "comments_comment": 1,
+        "archive_provenance": 1,
+        "archive_article_authors": 1,
+    }
+
+
+def test_an_update_in_the_batch_sees_the_queued_rows_of_the_article_it_updates():
+    from archive.models import Provenance
+    from comments.models import Comment
+
+    with ImportSession() as session:
+        first = _load(session, _doc("ferry"))
+        # The same article again, one comment more and a new body: its two comments and its
+        # author are found (not duplicated), its stats count all three.
+        again = _load(session, _doc("ferry", comments=3, body="Changed."), sha="b")
+        same = _load(session, _doc("ferry", comments=3, body="Changed."), sha="b")
+    assert (first.outcome, again.outcome, same.outcome) == ("imported", "updated", "unchanged")
+    article = Article.objects.get()
+    assert Comment.objects.filter(article=article).count() == 3 == article.comment_count
+    assert [a.name for a in article.authors.all()] == ["Mara Ellison"]
+    assert Provenance.objects.filter(article=article).count() == 2
+
+
+def test_a_rolled_back_update_keeps_the_earlier_documents_rows_it_flushed():
+    # The update writes the queue inside its own savepoint; rolling that back undoes the
+    # write, so the rows must be written again at the batch's end.
+    from archive.models import Provenance
+    from comments.models import Comment
+
+    with ImportSession() as session:
+        _load(session, _doc("ferry"))
+        _load(session, _doc("garden"))
+        with mock.patch("archive.loader._update", side_effect=DatabaseError("disk on fire")):
+            with pytest.raises(DatabaseError):
+                _load(session, _doc("ferry", body="Changed."), sha="b")
+        _load(session, _doc("ferry", body="Changed."), sha="c", dry_run=True)
+        _load(session, _doc("lighthouse"))
+    assert Comment.objects.count() == 6 and Provenance.objects.count() == 3
+    assert Article.authors.through.objects.count() == 3
+    for article in Article.objects.all():
+        assert article.comments.count() == 2 == article.comment_count
+
+
+def test_a_document_that_fails_after_queuing_its_rows_takes_them_with_it():
+    from archive.models import Provenance
+    from comments.models import Comment
+
+    real = loader._row_values
+
+    def row_values(obj):
+        if getattr(obj, "article", None) is not None and obj.article.title == "garden":
+            raise DatabaseError("disk on fire")
+        return real(obj)
+
+    with ImportSession() as session, mock.patch("archive.loader._row_values", row_values):
+        _load(session, _doc("ferry"))
+        with pytest.raises(DatabaseError):
+            _load(session, _doc("garden", author="Nobody Else"))
+        _load(session, _doc("lighthouse"))
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["ferry", "lighthouse"]
+    assert Comment.objects.count() == 4 and Provenance.objects.count() == 2
+    assert not Comment.objects.filter(body_source__contains="garden").exists()
+    assert Article.authors.through.objects.count() == 2
