@@ -4,7 +4,8 @@ The parsers (archive/importers/) turn bytes into ParsedDocument dataclasses with
 database; this module maps them onto Source, Author, Article, ArticleRevision, Provenance and
 the archived Comment tree. Everything a document writes happens inside one `transaction.atomic`
 block (a savepoint when an ImportSession groups documents into batches), so a failure half-way
-leaves nothing of it behind.
+leaves nothing of it behind; in a batch, its comments, author links and provenance wait in the
+session's queues for the batch's end, and a failure drops them there.
 
 Identity: a document is the same article as an existing row when it has the same original
 address (URL), or, without a URL, the same source and title. Importing the same document again
