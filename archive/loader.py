@@ -651,18 +651,14 @@ def _insert(obj: models.Model) -> None:
     nothing in Agora listens to these models' saves (database triggers still fire).
     """
     meta = obj._meta
-    # The connection itself, not django.db.connection's proxy: each field reads it a few times
-    # and through the proxy every read was a thread-local lookup.
     db = connections[DEFAULT_DB_ALIAS]
     if not db.features.can_return_columns_from_insert or not meta.pk.db_returning:
         obj.save(force_insert=True)
         return
-    fields = [f for f in meta.concrete_fields if f is not meta.pk]
-    columns = tuple(f.column for f in fields)
+    columns = tuple(f.column for f in _inserted_fields(type(obj)))
     sql = _insert_sql(db.vendor, meta.db_table, columns, meta.pk.column)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
     with db.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, _row_values(obj))
         obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
     obj._state.db = connection.alias
@@ -702,7 +698,10 @@ def _inserted_fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def _row_values(obj: models.Model) -> tuple:
-    """A new row's values, prepared as `_insert` prepares them, to be written later."""
+    """A new row's values for its `_inserted_fields`, each through its own pre_save and
+    get_db_prep_save (defaults, auto_now, time zones)."""
+    # The connection itself, not django.db.connection's proxy: each field reads it a few times
+    # and through the proxy every read was a thread-local lookup.
     db = connections[DEFAULT_DB_ALIAS]
     return tuple(f.get_db_prep_save(f.pre_save(obj, True), db) for f in _inserted_fields(type(obj)))
 
@@ -950,7 +949,6 @@ def _insert_comments(article: Article, rows: list[_NewComment], session: ImportS
         return
     for row, pk in zip(rows, session.comment_ids(len(rows)), strict=True):
         row.pk = pk
-    _, bound = _comment_shared_values()
     adapt = connection.ops.adapt_datetimefield_value
     session.comments.rows += [
         (
@@ -963,7 +961,6 @@ def _insert_comments(article: Article, rows: list[_NewComment], session: ImportS
             row.html,
             adapt(row.created) if row.created is not None else None,
             row.position,
-            *bound,
         )
         for row in rows
     ]
@@ -994,7 +991,10 @@ def _comment_shared_values() -> tuple[list[tuple[str, str | None]], tuple]:
 
 
 def _write_comments(rows: list[tuple]) -> None:
-    literals, _ = _comment_shared_values()
+    """Queued comments: each row its _OWN_COMMENT_COLUMNS, the shared values added here."""
+    literals, bound = _comment_shared_values()
+    if bound:
+        rows = [(*row, *bound) for row in rows]
     quote = connection.ops.quote_name
     table = quote(Comment._meta.db_table)
     columns = ", ".join(quote(c) for c in (*_OWN_COMMENT_COLUMNS, *(c for c, _ in literals)))
