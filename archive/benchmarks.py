@@ -15,7 +15,7 @@ from django.test.utils import override_settings
 from archive.importers.base import ParsedComment, ParsedDocument
 from archive.importers.text import parse_text, write_text
 from config.benchmarks import database_time, register, target
-from search.backends.sqlite import ARTICLE_FTS_COLUMNS
+from search.backends.sqlite import FTS_TABLES
 from search.engine import backend as search_backend
 from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR, COMMENT_VECTOR
 
@@ -139,13 +139,13 @@ def _floor_search_tables() -> list[str]:
     if connection.vendor == "postgresql":
         names = ["search_article_document", "search_article_head", "search_comment_document"]
     else:
-        names = ["search_article_fts", "search_comment_fts"]
+        names = list(FTS_TABLES)
     return [FLOOR_PREFIX + name for name in names]
 
 
 def _index_copies(cursor) -> None:
-    articles, comments = FLOOR_PREFIX + "archive_article", FLOOR_PREFIX + "comments_comment"
     if connection.vendor == "postgresql":
+        articles, comments = FLOOR_PREFIX + "archive_article", FLOOR_PREFIX + "comments_comment"
         for table, columns, select in (
             ("search_article_document", "article_id, document", ARTICLE_VECTOR),
             ("search_article_head", "article_id, head", ARTICLE_HEAD_VECTOR),
@@ -163,13 +163,10 @@ def _index_copies(cursor) -> None:
             f"FROM {comments}"
         )
         return
-    for fts, content, columns in (
-        ("search_article_fts", articles, ARTICLE_FTS_COLUMNS),
-        ("search_comment_fts", comments, ("body_source",)),
-    ):
+    for fts, (original, columns, _) in FTS_TABLES.items():
+        content = FLOOR_PREFIX + original
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [fts])
         (sql,) = cursor.fetchone()
-        original = content.removeprefix(FLOOR_PREFIX)
         sql = sql.replace(fts, FLOOR_PREFIX + fts, 1).replace(
             f"content='{original}'", f"content='{content}'", 1
         )

@@ -285,18 +285,14 @@ class SqliteBackend(Backend):
     def defer_comment_indexing(self) -> Callable[[list[int]], None]:
         # FTS5 indexes a set of rows about 5× faster in one INSERT … SELECT than through a
         # trigger per row. The comments to index are those past the last id before.
-        index = DeferredFts(
-            "comments_comment", "search_comment_fts", ("body_source",), "search_comment_ai"
-        )
+        index = DeferredFts("search_comment_fts")
         return lambda ids: index.finish()
 
     def defer_article_indexing(self) -> DeferredFts:
         # Indexed by its trigger, each article's words are written out at the document's next
         # statement as an index segment of their own (FTS5 flushes its pending words at every
         # savepoint, and an import has one per document), which the next writes then merge.
-        return DeferredFts(
-            "archive_article", "search_article_fts", ARTICLE_FTS_COLUMNS, "search_article_ai"
-        )
+        return DeferredFts("search_article_fts")
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
@@ -305,7 +301,15 @@ class SqliteBackend(Backend):
                 cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
-ARTICLE_FTS_COLUMNS = ("title", "kicker", "dek", "body_text")
+# Each full-text table: the table it indexes, its columns, and the trigger that indexes a new row.
+FTS_TABLES = {
+    "search_article_fts": (
+        "archive_article",
+        ("title", "kicker", "dek", "body_text"),
+        "search_article_ai",
+    ),
+    "search_comment_fts": ("comments_comment", ("body_source",), "search_comment_ai"),
+}
 
 
 class DeferredFts:
@@ -316,7 +320,8 @@ class DeferredFts:
     connection ever sees the table without its trigger, nor writes a row meanwhile.
     """
 
-    def __init__(self, table: str, fts: str, columns: tuple[str, ...], trigger: str) -> None:
+    def __init__(self, fts: str) -> None:
+        table, columns, trigger = FTS_TABLES[fts]
         self.table, self.fts, self.columns, self.trigger = table, fts, ", ".join(columns), trigger
         self.indexed_up_to = self._highest_id()
         with connection.cursor() as cursor:
