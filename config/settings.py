@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "axes",
+    "web",
     "accounts",
     "archive",
     "comments",

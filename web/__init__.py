@@ -1,0 +1,1 @@
+"""The site's cross-cutting web pieces: middleware, caching, limits, errors, permissions."""
