@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 
-from config.honeypot import HoneypotMixin
+from web.honeypot import HoneypotMixin
 
 from .models import BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_for
 from .validators import validate_display_name

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from comments.markup import render_markdown
+from web.markup import render_markdown
 
 from .validators import validate_display_name
 

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from config.ratelimit import ratelimit
+from web.ratelimit import ratelimit
 
 from . import views
 from .forms import ResetRequestForm

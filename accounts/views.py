@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_safe
 
-from archive.pagination import paginate
 from comments.models import Comment, CommentStatus
-from config.ratelimit import ratelimit
+from web.pagination import paginate
+from web.ratelimit import ratelimit
 
 from .actions import sign_up, update_settings
 from .forms import EMAIL_TAKEN, SettingsForm, SignUpForm, email_in_use

@@ -49,9 +49,7 @@ from archive.models import (
     slug_base,
     unique_slug,
 )
-from archive.sanitize import clean_html, html_to_text, paragraphs_to_html
 from comments.models import Comment, CommentRevision, CommentStatus, ThreadFollow
-from config import pagecache
 from moderation.models import (
     Flag,
     FlagReason,
@@ -67,6 +65,8 @@ from moderation.models import (
 )
 from search.backends.base import DeferredArticles
 from search.engine import backend as search_backend
+from web import pagecache
+from web.sanitize import clean_html, html_to_text, paragraphs_to_html
 
 OVERRIDE_FIELDS = ("source", "source_url", "url", "published", "author", "title", "kicker", "dek")
 _STRICT_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")

@@ -12,9 +12,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 
-from config.reversing import cached_reverse
-
-from .sanitize import clean_html, html_to_text, word_count
+from web.reversing import cached_reverse
+from web.sanitize import clean_html, html_to_text, word_count
 
 
 def slug_base(text: str, *, max_length: int = 200) -> str:

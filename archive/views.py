@@ -3,11 +3,11 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from comments.discussion import discussion_context, render_discussion, with_reader_state
-from config.pagecache import fragment
+from web.pagecache import fragment
+from web.pagination import paginate
 
 from .filters import ArticleFilter
 from .models import Article, Author, Source
-from .pagination import paginate
 
 
 def home(request):

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from archive.models import Article
 from moderation import rules
+from web.markup import render_markdown
 
-from .markup import render_markdown
 from .models import (
     Comment,
     CommentRevision,

@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from archive.models import Article
-from archive.sanitize import html_to_text
-from config.errors import UserFacingBadRequest
 from moderation.models import StandingChange, StandingKind
 from moderation.queue import flagged_ids, removal_entries
 from moderation.standing import posting_block_for
+from web.errors import UserFacingBadRequest
+from web.sanitize import html_to_text
 
 from .forms import CommentForm
 from .models import UNKNOWN_COMMENTER, Comment, CommentStatus, ThreadFollow, ThreadVisit

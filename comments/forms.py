@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from config.honeypot import HoneypotMixin
+from web.honeypot import HoneypotMixin
 
 from .actions import MAX_BODY_LENGTH, CommentRejected, clean_body
 

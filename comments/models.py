@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from archive.models import Article
-from config.reversing import cached_reverse
+from web.reversing import cached_reverse
 
 
 class CommentStatus(models.TextChoices):

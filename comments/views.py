@@ -12,9 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from archive.models import Article
-from archive.pagination import paginate
-from config.ratelimit import ratelimit
 from moderation.standing import posting_block_for
+from web.markup import render_markdown
+from web.pagination import paginate
+from web.ratelimit import ratelimit
 
 from . import actions
 from .discussion import (
@@ -25,7 +26,6 @@ from .discussion import (
     subtree_context,
 )
 from .forms import CommentForm, EditForm
-from .markup import render_markdown
 from .models import Comment, CommentStatus, Notification
 from .rendering import RowRenderer, Viewer
 from .tree import Node

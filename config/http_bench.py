@@ -54,9 +54,9 @@ def seed(*, quick: bool) -> None:
     from django.contrib.auth.models import User
 
     from archive.models import Article, Author, Source
-    from archive.sanitize import paragraphs_to_html
-    from comments.markup import render_markdown
     from comments.models import Comment
+    from web.markup import render_markdown
+    from web.sanitize import paragraphs_to_html
 
     sentences = (
         "The council met on Tuesday evening to discuss the plans for the harbour road.",

@@ -82,14 +82,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.middleware.TrustedProxyMiddleware",
+    "web.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.RequestBodyLimitMiddleware",
+    "web.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     # Inside the security and CSP middleware (their headers are added to stored pages too),
     # outside sessions and auth (a stored page costs no session or user lookup).
-    "config.pagecache.AnonymousPageCacheMiddleware",
+    "web.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,7 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "web.context_processors.site",
                 "comments.context_processors.notifications",
                 "moderation.context_processors.moderation",
             ],
@@ -122,7 +122,7 @@ TEMPLATES = [
 ]
 # Widgets written out in Python (config/form_rendering.py): the same markup, a fraction of the
 # time a select with many options takes through the templates.
-FORM_RENDERER = "config.form_rendering.WidgetRenderer"
+FORM_RENDERER = "web.form_rendering.WidgetRenderer"
 
 # Databases: SQLite by default, PostgreSQL (or anything dj-database-url knows) via DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")
@@ -193,7 +193,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # axes first: it refuses a locked-out (username, address) pair before the password is checked.
 AUTHENTICATION_BACKENDS = [
-    "config.login_throttle.AxesBackend",
+    "web.login_throttle.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -276,8 +276,8 @@ AXES_FAILURE_LIMIT = env_int("AGORA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AGORA_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_ip"
-AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "web.login_throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "web.login_throttle.lockout_response"
 AXES_VERBOSE = False
 
 # Request size limits: bodies beyond these are refused while reading.

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
-from config.health import health
+from web.health import health
 
 urlpatterns = [
     path("healthz", health, name="health"),
@@ -18,4 +18,4 @@ urlpatterns = [
 if settings.AGORA_BENCH_HELLO:
     urlpatterns.insert(0, path("__bench/hello", views.hello, name="bench_hello"))
 
-handler400 = "config.errors.bad_request"
+handler400 = "web.errors.bad_request"

@@ -15,9 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from archive.models import Article
-from archive.pagination import paginate
 from comments.models import Comment, CommentRevision, CommentStatus
-from config.ratelimit import ratelimit
+from web.pagination import paginate
+from web.ratelimit import ratelimit
 
 from . import actions
 from .diff import revision_diffs

@@ -583,8 +583,8 @@ def article_snippets(ids: list[int], query: Query) -> dict[int, SafeString]:
 def comment_snippets(ids: list[int], query: Query) -> dict[int, SafeString]:
     """As article_snippets, from the comments' Markdown source shown as it reads (no link
     addresses, emphasis marks or quote markers)."""
-    from comments.markup import markdown_text
     from comments.models import Comment
+    from web.markup import markdown_text
 
     if query.must:
         found = backend().comment_snippets(ids, query)

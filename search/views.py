@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from archive.models import Article, Author
-from archive.pagination import paginate
-from comments.markup import markdown_text
 from comments.models import Comment, CommentStatus
-from config.ratelimit import client_key, hit, too_many_requests
+from web.markup import markdown_text
+from web.pagination import paginate
+from web.ratelimit import client_key, hit, too_many_requests
 
 from . import engine, rendering
 from .engine import CappedCount, RankedTiers

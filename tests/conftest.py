@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive.models import Article, Author, DatePrecision, Source
-from archive.sanitize import paragraphs_to_html
+from web.sanitize import paragraphs_to_html
 
 SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
 _counter = itertools.count(1)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import lxml.html
 from lxml import etree
 
-from archive import sanitize
+from web import sanitize
 
 
 @dataclass
@@ -67,7 +67,7 @@ def check_body_length(size: int, what: str = "the article body") -> None:
 
 
 def clean_html(html: str) -> str:
-    """Sanitize untrusted HTML with the project's one sanitizer (archive.sanitize)."""
+    """Sanitize untrusted HTML with the project's one sanitizer (web.sanitize)."""
     return sanitize.clean_html(html).strip()
 
 

@@ -68,8 +68,8 @@ def client_for(client, user):
 
 @pytest.fixture
 def make_comment(db):
-    from comments.markup import render_markdown
     from comments.models import Comment, CommentStatus
+    from web.markup import render_markdown
 
     def make(article, user, body: str = "A fair point.", status=CommentStatus.PUBLISHED):
         position = Comment.objects.filter(article=article).count()

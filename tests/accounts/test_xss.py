@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.actions import update_settings
-from archive.sanitize import ALLOWED_TAGS
+from web.sanitize import ALLOWED_TAGS
 
 from ..conftest import shared_path
 

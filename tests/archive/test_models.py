@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archive.models import Article, Author, DatePrecision, Source, format_partial_date
-from archive.sanitize import html_to_text, paragraphs_to_html, word_count
+from web.sanitize import html_to_text, paragraphs_to_html, word_count
 
 
 def test_partial_dates_show_only_what_is_known():

@@ -94,8 +94,8 @@ def test_a_profile_with_comments(page, commented_article):
     from django.contrib.auth import get_user_model
 
     from accounts.actions import update_settings
-    from comments.markup import render_markdown
     from comments.models import Comment
+    from web.markup import render_markdown
 
     user = get_user_model().objects.create_user("ana", "ana@example.org", "a quiet harbour")
     update_settings(

@@ -29,7 +29,7 @@ from archive.importers.base import ParsedComment, ParsedDocument
 from archive.importers.text import write_text
 from archive.importing import import_paths
 from archive.models import Article, Author, Source, unique_slug
-from archive.sanitize import paragraphs_to_html
+from web.sanitize import paragraphs_to_html
 
 from ..conftest import shared_path
 from .conftest import ARTIFACTS
@@ -192,8 +192,8 @@ def comment_rows(batch: list[str]) -> list[str]:
     from django.contrib.auth import get_user_model
 
     from accounts.models import Profile
-    from comments.markup import render_markdown
     from comments.models import Comment
+    from web.markup import render_markdown
 
     reset_archive()
     User = get_user_model()
@@ -230,7 +230,7 @@ def profiles(batch: list[str]) -> list[str]:
     from django.contrib.auth import get_user_model
 
     from accounts.models import Profile
-    from comments.markup import render_markdown
+    from web.markup import render_markdown
 
     User = get_user_model()
     User.objects.filter(username__startswith="bio-").delete()

@@ -7,8 +7,8 @@ from functools import cache
 
 import pytest
 
-from archive.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_html
-from comments.markup import render_markdown
+from web.markup import render_markdown
+from web.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_html
 
 from ..conftest import shared_path
 

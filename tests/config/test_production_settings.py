@@ -136,7 +136,7 @@ print(url, response.status_code, response.get("Cache-Control"))
 
 SHARED_STATE = """
 import json
-from config import pagecache, ratelimit
+from web import pagecache, ratelimit
 verdicts = [ratelimit.hit("signup", "ip192.0.2.1").allowed for _ in range(3)]
 before = pagecache.generation()
 if CHANGE:

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from comments.markup import render_markdown
 from comments.models import Comment, CommentStatus
 from moderation.models import StandingChange, StandingKind
+from web.markup import render_markdown
 
 
 def make_user(username: str, *, role: str = "reader", password: str | None = None):

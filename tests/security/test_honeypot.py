@@ -1,6 +1,6 @@
 from django import forms
 
-from config.honeypot import HONEYPOT_MESSAGE, HoneypotMixin
+from web.honeypot import HONEYPOT_MESSAGE, HoneypotMixin
 
 
 class CommentLikeForm(HoneypotMixin, forms.Form):

@@ -5,7 +5,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from config.middleware import TrustedProxyMiddleware
+from web.middleware import TrustedProxyMiddleware
 
 
 def address_seen(settings, trusted, remote, forwarded=None):

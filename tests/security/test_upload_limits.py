@@ -14,7 +14,7 @@ from django.http.multipartparser import MultiPartParser
 from django.test import RequestFactory
 from django.urls import include, path
 
-from config.middleware import LimitedUploadHandler, RequestBodyTooLarge
+from web.middleware import LimitedUploadHandler, RequestBodyTooLarge
 
 MB = 1024 * 1024
 
@@ -138,7 +138,7 @@ urlpatterns = [
     path("upload/", too_large_view),
     path("", include("config.urls")),  # the 413 page links to the home page
 ]
-handler400 = "config.errors.bad_request"
+handler400 = "web.errors.bad_request"
 
 
 @pytest.mark.urls(__name__)

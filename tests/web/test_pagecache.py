@@ -3,7 +3,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config import pagecache
+from web import pagecache
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from config.ratelimit import hit, ratelimit
+from web.ratelimit import hit, ratelimit
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.forms.renderers import DjangoTemplates
 from django.test.utils import override_settings
 from django.utils.safestring import mark_safe
 
-from config.form_rendering import INPUT_TEMPLATES, WidgetRenderer
+from web.form_rendering import INPUT_TEMPLATES, WidgetRenderer
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
 
@@ -120,7 +120,7 @@ def test_the_templates_it_stands_in_for_are_still_djangos_plain_input():
 
 
 def test_the_site_uses_it(settings):
-    assert settings.FORM_RENDERER == "config.form_rendering.WidgetRenderer"
+    assert settings.FORM_RENDERER == "web.form_rendering.WidgetRenderer"
     assert isinstance(forms.Form().renderer or _default(), WidgetRenderer)
 
 

@@ -3,7 +3,7 @@
 from django.test.utils import override_settings
 from django.urls import path, reverse, set_script_prefix
 
-from config.reversing import _reverse, cached_reverse
+from web.reversing import _reverse, cached_reverse
 
 
 def test_it_gives_what_reverse_gives():

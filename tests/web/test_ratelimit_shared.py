@@ -22,7 +22,7 @@ import django
 django.setup()
 from django.conf import settings
 settings.AGORA_RATE_LIMITS["shared-test"] = (5, 86400)  # one window for the test
-from config.ratelimit import hit
+from web.ratelimit import hit
 print(" ".join("ok" if hit("shared-test", sys.argv[1]).allowed else "refused" for _ in range(3)))
 """
 
@@ -65,7 +65,7 @@ def test_two_processes_share_one_count_in_redis(redis_url):
 def test_two_cache_clients_in_one_process_share_counts(redis_url, settings, monkeypatch):
     from django.core.cache.backends.redis import RedisCache
 
-    from config import ratelimit
+    from web import ratelimit
 
     settings.AGORA_RATE_LIMITS = {**settings.AGORA_RATE_LIMITS, "shared-test": (3, 86400)}
     first = RedisCache(redis_url, {"KEY_PREFIX": "agora-test"})

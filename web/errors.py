@@ -8,7 +8,7 @@ class UserFacingBadRequest(BadRequest):
 
 
 def bad_request(request, exception):
-    from config.middleware import RequestBodyTooLarge, body_too_large_response
+    from web.middleware import RequestBodyTooLarge, body_too_large_response
 
     if isinstance(exception, RequestBodyTooLarge):
         return body_too_large_response(request)

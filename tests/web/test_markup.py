@@ -1,6 +1,6 @@
 import pytest
 
-from comments.markup import markdown_text, render_markdown
+from web.markup import markdown_text, render_markdown
 
 
 def test_the_subset_renders():

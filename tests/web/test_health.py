@@ -31,7 +31,7 @@ def test_503_when_the_cache_loses_what_was_written(client, db, monkeypatch):
 def test_503_naming_the_database_when_the_database_fails(client, db, monkeypatch):
     from django.db import OperationalError
 
-    from config import health
+    from web import health
 
     class DownDatabase:
         def cursor(self):
@@ -44,7 +44,7 @@ def test_503_naming_the_database_when_the_database_fails(client, db, monkeypatch
 
 
 def test_the_database_check_really_queries(db, django_assert_num_queries):
-    from config.health import check_database
+    from web.health import check_database
 
     with django_assert_num_queries(1):
         check_database()

@@ -9,7 +9,7 @@ import re
 
 from markdown_it import MarkdownIt
 
-from archive.sanitize import clean_html
+from web.sanitize import clean_html
 
 _md = (
     MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})

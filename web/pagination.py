@@ -1,7 +1,7 @@
 from django.core.paginator import Page, Paginator
 from django.http import Http404
 
-from config.errors import UserFacingBadRequest
+from web.errors import UserFacingBadRequest
 
 
 def paginate(request, object_list, per_page: int) -> Page:
