@@ -293,9 +293,8 @@ class Article(models.Model):
 
     def refresh_comment_stats(self) -> None:
         """Recount the published comments (after a post, an import or a moderation decision)."""
-        from comments.models import Comment
-
-        published = Comment.objects.filter(article=self).published()
+        # Through the reverse relation: the comments app builds on this one.
+        published = self.comments.published()
         stats = published.aggregate(count=Count("id"), last=Max("created"))
         self.comment_count = stats["count"]
         self.last_comment_at = stats["last"]

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import Article
-from moderation import rules
 from web.markup import render_markdown
 
 from .models import (
@@ -29,6 +28,7 @@ from .models import (
     NotificationKind,
     ThreadFollow,
 )
+from .screening import screener
 
 MAX_BODY_LENGTH = 10_000
 logger = logging.getLogger(__name__)
@@ -76,8 +76,9 @@ def check_can_post(user, article: Article, parent: Comment | None) -> None:
 def post_comment(
     user, article: Article, body_source: str, parent: Comment | None = None, idempotency_key=""
 ) -> Comment:
-    """Post a comment (a reply when `parent` is given) as `user`, screened by moderation's
-    rules. The same idempotency key twice returns the first comment instead of a second."""
+    """Post a comment (a reply when `parent` is given) as `user`, screened by the site's
+    screener (moderation's rules). The same idempotency key twice returns the first comment
+    instead of a second."""
     key = str(idempotency_key or "")[:64]
     if key and user is not None and user.is_authenticated:
         existing = Comment.objects.filter(user=user, idempotency_key=key).first()
@@ -85,8 +86,7 @@ def post_comment(
             return existing
     check_can_post(user, article, parent)
     body = clean_body(body_source)
-    # Looked up on the module at call time, so moderation can change its rules freely.
-    screening = rules.screen_comment(user, article, body, parent)
+    screening = screener().screen(user, article, body, parent)
     if screening.decision == "reject":
         raise CommentRejected(screening.message or "This comment cannot be posted.")
     status = CommentStatus.PUBLISHED if screening.decision == "publish" else CommentStatus.PENDING
@@ -122,7 +122,7 @@ def post_comment(
                 notify_about_published_comment(comment)
             else:
                 # The queue shows why it was held (the rules and their details).
-                rules.record_screening(comment, screening)
+                screener().record(comment, screening)
     except IntegrityError:
         # Two submissions with the same key raced: the other one won; return it.
         if key:

@@ -290,6 +290,8 @@ AGORA_ARTICLES_PER_PAGE = env_int("AGORA_ARTICLES_PER_PAGE", 20)
 # when its length is declared, and as soon as the running total passes it otherwise.
 AGORA_UPLOAD_MAX_BYTES = env_int("AGORA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Reports from this many distinct readers hide a comment until a moderator decides.
+# What screens a new comment before it is stored (comments.screening.Screener).
+AGORA_COMMENT_SCREENER = env_str("AGORA_COMMENT_SCREENER", "moderation.rules.RuleScreener")
 AGORA_FLAG_HIDE_THRESHOLD = env_int("AGORA_FLAG_HIDE_THRESHOLD", 3)
 # Imports (archive/importing.py): zip archives and files are refused beyond these.
 AGORA_IMPORT_MAX_FILES = env_int("AGORA_IMPORT_MAX_FILES", 1000)

@@ -6,31 +6,18 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
-from typing import Literal
 
 from django.utils import timezone
 
 from archive.models import Article, CommentPolicy
+from comments.models import Comment, CommentStatus
+from comments.screening import Screening
 
 from .models import Hold, HoldRule, ModerationSettings
 from .standing import posting_block_for
 
-Decision = Literal["publish", "hold", "reject"]
-
 # http(s) addresses in Markdown source: bare, autolinked <...> or [text](...).
 LINK_RE = re.compile(r"https?://[^\s<>()\[\]]+", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Screening:
-    decision: Decision
-    # Why a comment was held or rejected, one short phrase each ("pre-moderated article").
-    reasons: list[str] = field(default_factory=list)
-    # What the writer is told when the comment is rejected or held.
-    message: str = ""
-    # The rules behind a hold, as (HoldRule value, detail) pairs, for `record_screening`.
-    holds: list[tuple[str, str]] = field(default_factory=list)
 
 
 def find_word(words: list[str], text: str) -> str | None:
@@ -50,8 +37,6 @@ def count_links(body_source: str) -> int:
 
 def screen_comment(user, article: Article, body_source: str, parent=None) -> Screening:
     """Decide what happens to a comment `user` is posting on `article`."""
-    from comments.models import Comment, CommentStatus
-
     if user is None or not user.is_authenticated:
         return Screening("reject", ["not signed in"], "Log in to take part in the discussion.")
     block = posting_block_for(user)
@@ -123,3 +108,14 @@ def record_screening(comment, screening: Screening) -> list[Hold]:
     return Hold.objects.bulk_create(
         [Hold(comment=comment, rule=rule, detail=detail[:300]) for rule, detail in pairs]
     )
+
+
+class RuleScreener:
+    """The comment screener of `comments.screening`: this site's moderation rules. The
+    functions are looked up at call time, so a test or a plug-in can replace them."""
+
+    def screen(self, user, article, body_source: str, parent=None) -> Screening:
+        return screen_comment(user, article, body_source, parent)
+
+    def record(self, comment, screening: Screening) -> None:
+        record_screening(comment, screening)

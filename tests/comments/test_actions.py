@@ -240,3 +240,20 @@ def test_unfollowing_stops_notices(users, article, comment):
     actions.unfollow(users["reader"], article)
     post_comment(users["other"], article, "New")
     assert not Notification.objects.filter(user=users["reader"]).exists()
+
+
+class _HoldEverything:
+    recorded: list = []
+
+    def screen(self, user, article, body_source, parent):
+        return Screening("hold", ["held by the test screener"], "Held.")
+
+    def record(self, comment, screening):
+        self.recorded.append((comment.pk, screening.reasons))
+
+
+def test_the_screener_is_the_one_settings_name(users, article, settings):
+    settings.AGORA_COMMENT_SCREENER = f"{__name__}._HoldEverything"
+    comment = post_comment(users["reader"], article, "Anything at all")
+    assert comment.status == CommentStatus.PENDING
+    assert _HoldEverything.recorded == [(comment.pk, ["held by the test screener"])]
