@@ -1,5 +1,6 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Article, Source
@@ -13,8 +14,6 @@ class LatestArticlesFeed(Feed):
     subtitle = "Articles most recently added to the archive."
 
     def link(self):
-        from django.urls import reverse
-
         return reverse("archive:article_list")
 
     def items(self):

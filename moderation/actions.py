@@ -29,6 +29,7 @@ from .models import (
     StandingKind,
     UserNote,
 )
+from .standing import standing_of
 
 MODERATORS_GROUP = "Moderators"
 
@@ -267,8 +268,6 @@ def _change_standing(
         raise PermissionDenied("Only an admin can change an admin's standing.")
     if until is not None and until <= timezone.now():
         raise ValidationError("The end date must be in the future.")
-    from .standing import standing_of
-
     with transaction.atomic():
         before = standing_of(user)
         change = StandingChange.objects.create(

@@ -1,6 +1,8 @@
 from django.core.exceptions import BadRequest
 from django.shortcuts import render
 
+from web.middleware import RequestBodyTooLarge, body_too_large_response
+
 
 class UserFacingBadRequest(BadRequest):
     """A 400 whose message we wrote for the reader, so it is safe to show (Django hides the
@@ -8,8 +10,6 @@ class UserFacingBadRequest(BadRequest):
 
 
 def bad_request(request, exception):
-    from web.middleware import RequestBodyTooLarge, body_too_large_response
-
     if isinstance(exception, RequestBodyTooLarge):
         return body_too_large_response(request)
     message = str(exception) if isinstance(exception, UserFacingBadRequest) else ""
