@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +24,7 @@ User = get_user_model()
 COMMENTS_PER_PAGE = 20
 
 
-def safe_next(request, default: str = "archive:home") -> str:
+def safe_next(request: HttpRequest, default: str = "archive:home") -> str:
     """Where to go after a form: the `next` parameter when it points at this site, else
     `default` (never another host: no open redirect)."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
@@ -38,7 +39,7 @@ def safe_next(request, default: str = "archive:home") -> str:
 
 @require_http_methods(["GET", "POST"])
 @ratelimit("signup", what="sign-ups")
-def signup(request):
+def signup(request: HttpRequest):
     redirect_to = safe_next(request)
     if request.user.is_authenticated:
         return redirect(redirect_to)
@@ -64,7 +65,7 @@ def signup(request):
 
 
 @require_safe
-def profile(request, username: str):
+def profile(request: HttpRequest, username: str):
     person = get_object_or_404(
         User.objects.filter(is_active=True).select_related("profile"), username=username
     )
@@ -90,7 +91,7 @@ def profile(request, username: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_settings(request):
+def account_settings(request: HttpRequest):
     if request.method == "POST":
         form = SettingsForm(request.user, request.POST)
         if form.is_valid():

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db.models import Count
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, render
 
 from comments.discussion import discussion_context, render_discussion, with_reader_state
@@ -10,7 +11,7 @@ from .filters import ArticleFilter
 from .models import Article, Author, Source
 
 
-def home(request):
+def home(request: HttpRequest):
     latest = Article.objects.for_listing().newest()[:8]
     discussed = Article.objects.for_listing().with_discussion().most_discussed()[:5]
     # Counting every article by source is the page's one costly query: kept until a change.
@@ -27,7 +28,7 @@ def home(request):
     )
 
 
-def article_list(request):
+def article_list(request: HttpRequest):
     filterset = ArticleFilter(request.GET or None, queryset=Article.objects.for_listing())
     if filterset.is_bound and not filterset.is_valid():
         # Show the form with its messages and no rows: a wrong filter matches nothing.
@@ -49,26 +50,26 @@ def article_list(request):
     )
 
 
-def article_detail(request, slug: str):
+def article_detail(request: HttpRequest, slug: str):
     articles = Article.objects.select_related("source").prefetch_related("authors")
     article = get_object_or_404(with_reader_state(articles, request.user), slug=slug)
     context = {"article": article, **discussion_context(request, article)}
     return render_discussion(request, "archive/article_detail.html", context)
 
 
-def source_list(request):
+def source_list(request: HttpRequest):
     sources = fragment("sources:all", lambda: list(Source.objects.with_stats().order_by("name")))
     return render(request, "archive/source_list.html", {"sources": sources})
 
 
-def source_detail(request, slug: str):
+def source_detail(request: HttpRequest, slug: str):
     source = get_object_or_404(Source.objects.with_stats(), slug=slug)
     articles = Article.objects.for_listing().filter(source=source).newest()
     page = paginate(request, articles, settings.AGORA_ARTICLES_PER_PAGE)
     return render(request, "archive/source_detail.html", {"source": source, "page": page})
 
 
-def author_detail(request, slug: str):
+def author_detail(request: HttpRequest, slug: str):
     author = get_object_or_404(Author.objects.annotate(article_count=Count("articles")), slug=slug)
     articles = Article.objects.for_listing().filter(authors=author).newest()
     page = paginate(request, articles, settings.AGORA_ARTICLES_PER_PAGE)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,26 +31,26 @@ from .rendering import RowRenderer, Viewer
 from .tree import Node
 
 
-def _visible_comment(request, pk: int) -> Comment:
+def _visible_comment(request: HttpRequest, pk: int) -> Comment:
     """A comment this reader may see, or 404 (hidden ones are not admitted to exist)."""
     return get_object_or_404(
         Comment.objects.visible_to(request.user).select_related("article", "user"), pk=pk
     )
 
 
-def _wants_json(request) -> bool:
+def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("X-Requested-With") == "fetch"
 
 
 @require_GET
-def permalink(request, pk: int):
+def permalink(request: HttpRequest, pk: int):
     comment = _visible_comment(request, pk)
     context = subtree_context(request, comment, with_ancestors=True)
     return render_discussion(request, "comments/permalink.html", context)
 
 
 @require_GET
-def continue_thread(request, pk: int):
+def continue_thread(request: HttpRequest, pk: int):
     comment = _visible_comment(request, pk)
     context = subtree_context(request, comment, with_ancestors=False)
     return render_discussion(request, "comments/continue.html", context)
@@ -59,7 +59,7 @@ def continue_thread(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 @ratelimit("post-comment", what="comments")
-def post(request, slug: str):
+def post(request: HttpRequest, slug: str):
     """The posting page: the form (for a reply, under the comment replied to), its preview
     and its errors. The forms on the article page post here; with JavaScript they post with
     fetch and get the new comment's HTML back as JSON."""
@@ -123,7 +123,7 @@ def post(request, slug: str):
     return redirect(f"{article.get_absolute_url()}#c{comment.pk}")
 
 
-def _post_failed(request, article, parent, form):
+def _post_failed(request: HttpRequest, article, parent, form):
     if _wants_json(request):
         errors = [str(e) for errs in form.errors.values() for e in errs]
         return JsonResponse({"errors": errors}, status=400)
@@ -149,7 +149,7 @@ def _post_page(
     )
 
 
-def _single_row(request, article, comment: Comment):
+def _single_row(request: HttpRequest, article, comment: Comment):
     """One comment's row as the article page shows it to this reader, with the moderation
     controls a moderator (or the Report link a reader) gets there."""
     is_moderator = reader_moderates(article, request.user)
@@ -161,7 +161,7 @@ def _single_row(request, article, comment: Comment):
     return RowRenderer(viewer, controls).row(node, with_structure=False)
 
 
-def _own_comment(request, pk: int) -> Comment:
+def _own_comment(request: HttpRequest, pk: int) -> Comment:
     comment = _visible_comment(request, pk)
     if not actions.can_edit(request.user, comment):
         raise PermissionDenied("Only its author can change this comment.")
@@ -170,7 +170,7 @@ def _own_comment(request, pk: int) -> Comment:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def edit(request, pk: int):
+def edit(request: HttpRequest, pk: int):
     comment = _own_comment(request, pk)
     if request.method == "GET":
         form = EditForm(initial={"body": comment.body_source})
@@ -185,7 +185,7 @@ def edit(request, pk: int):
     return redirect(f"{comment.article.get_absolute_url()}#c{comment.pk}")
 
 
-def _edit_page(request, comment, form, *, preview: str = "", status: int = 200):
+def _edit_page(request: HttpRequest, comment, form, *, preview: str = "", status: int = 200):
     return render(
         request,
         "comments/edit.html",
@@ -196,7 +196,7 @@ def _edit_page(request, comment, form, *, preview: str = "", status: int = 200):
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def delete(request, pk: int):
+def delete(request: HttpRequest, pk: int):
     comment = _own_comment(request, pk)
     if request.method == "GET":
         return render(
@@ -209,7 +209,7 @@ def delete(request, pk: int):
 
 @require_GET
 @login_required
-def history(request, pk: int):
+def history(request: HttpRequest, pk: int):
     comment = _visible_comment(request, pk)
     if not actions.can_read_history(request.user, comment):
         raise PermissionDenied("Only its author and moderators can read a comment's history.")
@@ -223,7 +223,7 @@ def history(request, pk: int):
 
 @require_POST
 @login_required
-def follow(request, slug: str):
+def follow(request: HttpRequest, slug: str):
     article = get_object_or_404(Article, slug=slug)
     actions.follow(request.user, article)
     messages.success(request, "You follow this discussion: new comments appear in your notices.")
@@ -232,7 +232,7 @@ def follow(request, slug: str):
 
 @require_POST
 @login_required
-def unfollow(request, slug: str):
+def unfollow(request: HttpRequest, slug: str):
     article = get_object_or_404(Article, slug=slug)
     actions.unfollow(request.user, article)
     messages.success(request, "You no longer follow this discussion.")
@@ -241,7 +241,7 @@ def unfollow(request, slug: str):
 
 @require_GET
 @login_required
-def notifications(request):
+def notifications(request: HttpRequest):
     notes = (
         Notification.objects.for_user(request.user)
         .select_related("comment__article", "comment__user")
@@ -251,7 +251,7 @@ def notifications(request):
     return render(request, "comments/notifications.html", {"page": page})
 
 
-def _back(request, default: str) -> str:
+def _back(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -262,7 +262,7 @@ def _back(request, default: str) -> str:
 
 @require_POST
 @login_required
-def notification_read(request, pk: int):
+def notification_read(request: HttpRequest, pk: int):
     if not actions.mark_read(request.user, pk):
         raise Http404("No such notice.")
     return redirect(_back(request, "comments:notifications"))
@@ -270,7 +270,7 @@ def notification_read(request, pk: int):
 
 @require_POST
 @login_required
-def notifications_read_all(request):
+def notifications_read_all(request: HttpRequest):
     count = actions.mark_all_read(request.user)
     messages.success(request, f"{count} notice{'s' if count != 1 else ''} marked read.")
     return redirect("comments:notifications")

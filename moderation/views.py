@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -65,7 +65,7 @@ def _member(username: str):
     return get_object_or_404(User, username=username)
 
 
-def _back(request, default: str) -> HttpResponseRedirect:
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     """Redirect to the `next` the form carried (the queue with its filters), if it is ours."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(
@@ -80,7 +80,7 @@ def _back(request, default: str) -> HttpResponseRedirect:
 
 @require_safe
 @moderator_required()
-def queue_view(request):
+def queue_view(request: HttpRequest):
     tab = request.GET.get("tab", "pending")
     if tab not in TABS:
         tab = "pending"
@@ -124,7 +124,7 @@ def queue_view(request):
 
 @require_http_methods(["GET", "POST"])
 @moderator_required()
-def comment_action(request, pk: int):
+def comment_action(request: HttpRequest, pk: int):
     """One action on one comment. GET shows a confirmation form (the thread's "Remove…" link
     lands here without JavaScript); POST acts and returns to `next`."""
     comment = get_object_or_404(Comment.objects.select_related("article", "user"), pk=pk)
@@ -162,7 +162,7 @@ def comment_action(request, pk: int):
 
 @require_POST
 @moderator_required()
-def bulk_action(request):
+def bulk_action(request: HttpRequest):
     form = BulkActionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -195,7 +195,7 @@ def bulk_action(request):
 
 @require_http_methods(["GET", "POST"])
 @ratelimit("flag", what="reports")
-def flag_view(request, pk: int):
+def flag_view(request: HttpRequest, pk: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     comment = get_object_or_404(
@@ -232,7 +232,7 @@ def flag_view(request, pk: int):
 
 @require_safe
 @moderator_required()
-def user_page(request, username: str):
+def user_page(request: HttpRequest, username: str):
     member = _member(username)
     recent = (
         Comment.objects.filter(user=member).select_related("article").order_by("-added", "-id")
@@ -268,7 +268,7 @@ STANDING_ACTIONS = {
 
 @require_POST
 @moderator_required("moderation.manage_standing")
-def change_standing(request, username: str):
+def change_standing(request: HttpRequest, username: str):
     member = _member(username)
     form = StandingForm(request.POST)
     if form.is_valid():
@@ -287,7 +287,7 @@ def change_standing(request, username: str):
 
 @require_POST
 @moderator_required()
-def add_note(request, username: str):
+def add_note(request: HttpRequest, username: str):
     member = _member(username)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -303,7 +303,7 @@ def add_note(request, username: str):
 
 @require_http_methods(["GET", "POST"])
 @moderator_required()
-def article_page(request, slug: str):
+def article_page(request: HttpRequest, slug: str):
     article = get_object_or_404(Article, slug=slug)
     initial = {
         "comment_policy": article.comment_policy,
@@ -357,7 +357,7 @@ def _status(value):
 
 @require_http_methods(["GET", "POST"])
 @moderator_required("moderation.change_settings")
-def settings_view(request):
+def settings_view(request: HttpRequest):
     current = ModerationSettings.load()
     form = SettingsForm(request.POST or None, instance=current)
     status = 200
@@ -382,7 +382,7 @@ def settings_view(request):
 
 @require_http_methods(["GET", "POST"])
 @moderator_required("moderation.manage_moderators")
-def moderators_view(request):
+def moderators_view(request: HttpRequest):
     form = UsernameForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         member = User.objects.filter(username=form.cleaned_data["username"]).first()
@@ -408,7 +408,7 @@ def moderators_view(request):
 
 
 @require_safe
-def log_list(request):
+def log_list(request: HttpRequest):
     filterset = LogFilter(request.GET or None, queryset=LogEntry.objects.for_listing())
     status = 200
     if filterset.is_bound and not filterset.is_valid():
@@ -422,7 +422,7 @@ def log_list(request):
 
 
 @require_safe
-def log_entry(request, pk: int):
+def log_entry(request: HttpRequest, pk: int):
     entry = get_object_or_404(LogEntry.objects.for_listing(), pk=pk)
     return render(
         request,
@@ -436,7 +436,7 @@ def log_entry(request, pk: int):
 
 @require_safe
 @moderator_required()
-def comment_revisions(request, pk: int):
+def comment_revisions(request: HttpRequest, pk: int):
     """Every version of an edited comment as a word diff against the one before it, for
     moderators. The author's own list of versions is `comments:history`, which links here
     for moderators."""

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.http import QueryDict
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -21,7 +21,7 @@ PARENT_EXCERPT_CHARS = 140
 
 
 @require_safe
-def search(request):
+def search(request: HttpRequest):
     verdict = hit("search", client_key(request))
     if not verdict.allowed:
         return too_many_requests(request, verdict, "searches")
@@ -60,7 +60,7 @@ def search(request):
 
 
 @require_safe
-def help_page(request):
+def help_page(request: HttpRequest):
     return render(request, "search/help.html")
 
 

@@ -1,4 +1,5 @@
 from django.core.exceptions import BadRequest
+from django.http import HttpRequest
 from django.shortcuts import render
 
 from web.middleware import RequestBodyTooLarge, body_too_large_response
@@ -9,7 +10,7 @@ class UserFacingBadRequest(BadRequest):
     message of other bad requests, which may come from anywhere)."""
 
 
-def bad_request(request, exception):
+def bad_request(request: HttpRequest, exception):
     if isinstance(exception, RequestBodyTooLarge):
         return body_too_large_response(request)
     message = str(exception) if isinstance(exception, UserFacingBadRequest) else ""

@@ -1,10 +1,10 @@
 from django.core.paginator import Page, Paginator
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from web.errors import UserFacingBadRequest
 
 
-def paginate(request, object_list, per_page: int) -> Page:
+def paginate(request: HttpRequest, object_list, per_page: int) -> Page:
     """The requested page of `object_list`, with clear errors for a bad `page` parameter:
     400 for something that is not a page number, 404 for a page past the end."""
     raw = request.GET.get("page", "1").strip() or "1"

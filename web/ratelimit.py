@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 
@@ -45,14 +45,16 @@ def hit(name: str, who: str) -> Verdict:
     return Verdict(False, max(1, math.ceil(window_start + window - now)))
 
 
-def client_key(request) -> str:
+def client_key(request: HttpRequest) -> str:
     """The user's id when signed in, else the client address."""
     if request.user.is_authenticated:
         return f"u{request.user.pk}"
     return "ip" + request.META.get("REMOTE_ADDR", "unknown")
 
 
-def too_many_requests(request, verdict: Verdict, what: str = "requests") -> HttpResponse:
+def too_many_requests(
+    request: HttpRequest, verdict: Verdict, what: str = "requests"
+) -> HttpResponse:
     body = render_to_string(
         "429.html", {"retry_after": verdict.retry_after, "what": what}, request=request
     )
