@@ -49,3 +49,7 @@ def test_the_standing_command_uses_the_actions(moderator, reader):
         call_command("standing", "reader", "ban", "--reason", "x", "--as", "reader")
     with pytest.raises(CommandError):
         call_command("standing", "nobody", "ban", "--reason", "x", "--as", "mod")
+
+
+def test_diff_keeps_line_breaks_as_br():
+    assert diff_html("one\ntwo", "one\ntwo three") == "one<br>two <ins>three</ins>"
