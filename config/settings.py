@@ -42,6 +42,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -125,51 +135,58 @@ TEMPLATES = [
 FORM_RENDERER = "web.form_rendering.WidgetRenderer"
 
 # Databases: SQLite by default, PostgreSQL (or anything dj-database-url knows) via DATABASE_URL.
+# SQLite gets the same settings whether it is the default file or named by DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")
+# Read through a memory map of (the first) this many megabytes of the file: a search checks
+# each match's row, and reading those rows from the map rather than with a system call per
+# page cut the database part of `bench search` by a fifth. It is address space, not memory:
+# the pages are the operating system's cache, shared by every worker.
+SQLITE_MMAP_BYTES = env_int("AGORA_SQLITE_MMAP_MB", 1024) * 1024 * 1024
+if SQLITE_MMAP_BYTES < 0:
+    raise ImproperlyConfigured("AGORA_SQLITE_MMAP_MB must be 0 (off) or more")
+SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the busy
+    # timeout instead of failing with "database is locked" on lock upgrade.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    # temp_store=MEMORY keeps each savepoint's journal (the pages a savepoint changed, as
+    # they were before) in memory rather than in a temporary file: an import, which opens one
+    # savepoint per document, spent more time writing that file than inserting its rows.
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+        f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}; PRAGMA temp_store=MEMORY;"
+    ),
+}
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     SQLITE_PATH = Path(env_str("AGORA_SQLITE_PATH", str(BASE_DIR / "var" / "agora.sqlite3")))
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
-    # Read through a memory map of (the first) this many megabytes of the file: a search
-    # checks each match's row, and reading those rows from the map rather than with a system
-    # call per page cut the database part of `bench search` by a fifth. It is address space,
-    # not memory: the pages are the operating system's cache, shared by every worker.
-    SQLITE_MMAP_BYTES = env_int("AGORA_SQLITE_MMAP_MB", 1024) * 1024 * 1024
-    if SQLITE_MMAP_BYTES < 0:
-        raise ImproperlyConfigured("AGORA_SQLITE_MMAP_MB must be 0 (off) or more")
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on the
-                # busy timeout instead of failing with "database is locked" on lock upgrade.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                # temp_store=MEMORY keeps each savepoint's journal (the pages a savepoint
-                # changed, as they were before) in memory rather than in a temporary file:
-                # an import, which opens one savepoint per document, spent more time writing
-                # that file than inserting its rows.
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}; PRAGMA temp_store=MEMORY;"
-                ),
-            },
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+else:
+    # A connection kept between requests is checked before reuse: a database restart or a
+    # failover then costs one reconnect, not an error page.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # An outage of Redis degrades the site, never breaks it (web/cache.py): reads miss,
+    # writes are dropped, pages are served uncached and rate limits count per process.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "web.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "agora",
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("AGORA_CACHE_TIMEOUT_SECONDS", 0.5),
+                "socket_timeout": env_float("AGORA_CACHE_TIMEOUT_SECONDS", 0.5),
+            },
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:

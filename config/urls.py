@@ -19,3 +19,4 @@ if settings.AGORA_BENCH_HELLO:
     urlpatterns.insert(0, path("__bench/hello", views.hello, name="bench_hello"))
 
 handler400 = "web.errors.bad_request"
+handler500 = "web.errors.server_error"

@@ -27,10 +27,14 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts with an empty cache: in CI the cache is a Redis database that outlives
-    a test (and the run), unlike the in-process cache."""
+    a test (and the run), unlike the in-process cache. The rate limits' fallback for a cache
+    outage is emptied too."""
     from django.core.cache import cache
 
+    from web import ratelimit
+
     cache.clear()
+    ratelimit._local.clear()
 
 
 @pytest.fixture

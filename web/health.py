@@ -1,4 +1,5 @@
-"""GET /healthz: is this app server able to serve? For load balancers and uptime checks."""
+"""GET /healthz: is this app server able to serve? For load balancers and uptime checks.
+Never stored by the page cache (never_cache: private, no-store)."""
 
 from __future__ import annotations
 
@@ -34,13 +35,16 @@ def check_cache() -> None:
 
 
 CHECKS = {"database": check_database, "cache": check_cache}
+# Without these the server cannot answer; without the others it answers more slowly.
+REQUIRED = {"database"}
 
 
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """200 {"database": "ok", "cache": "ok"} or 503 with "failed" beside what failed (the
-    reason goes to the log, not to the anonymous caller)."""
+    """Each dependency "ok" or "failed", and the server's status: "ok"; "degraded" (200: a
+    cache outage slows pages but a load balancer must keep sending them here); or "down"
+    (503: the database failed). Reasons go to the log, not to the anonymous caller."""
     results = {}
     for name, check in CHECKS.items():
         try:
@@ -50,5 +54,6 @@ def health(request: HttpRequest) -> JsonResponse:
             results[name] = "failed"
         else:
             results[name] = "ok"
-    healthy = all(value == "ok" for value in results.values())
-    return JsonResponse(results, status=200 if healthy else 503)
+    failed = {name for name, value in results.items() if value != "ok"}
+    status = "down" if failed & REQUIRED else "degraded" if failed else "ok"
+    return JsonResponse({"status": status, **results}, status=503 if status == "down" else 200)

@@ -35,6 +35,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re, get_max_age
 
+from web.cache import cache_is_up, on_recovery
+
 GENERATION_KEY = "pagecache:generation"
 T = TypeVar("T")
 # Bookkeeping rows that change on every login or request but never change a public page.
@@ -82,6 +84,8 @@ def _on_m2m_change(sender, action: str, **kwargs) -> None:
         changed()
 
 
+# Invalidations sent while the shared cache was down were lost: start afresh when it is back.
+on_recovery(invalidate)
 post_save.connect(_on_change, dispatch_uid="agora-pagecache-save")
 post_delete.connect(_on_change, dispatch_uid="agora-pagecache-delete")
 m2m_changed.connect(_on_m2m_change, dispatch_uid="agora-pagecache-m2m")
@@ -92,7 +96,7 @@ def fragment(name: str, compute: Callable[[], T]) -> T:
     or not, kept in the shared cache under the same generation as whole pages: computed again
     once anything changes, or after AGORA_PAGE_CACHE_SECONDS (0: never kept)."""
     seconds = settings.AGORA_PAGE_CACHE_SECONDS
-    if seconds <= 0:
+    if seconds <= 0 or not cache_is_up():
         return compute()
     key = f"fragment:{generation()}:{name}"
     value = cache.get(key)
@@ -136,7 +140,7 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         seconds = settings.AGORA_PAGE_CACHE_SECONDS
-        if seconds <= 0 or not _cacheable_request(request):
+        if seconds <= 0 or not cache_is_up() or not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request, generation())
         stored = cache.get(key)
@@ -147,7 +151,8 @@ class AnonymousPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if _cacheable_response(request, response):
+        # The cache may have failed while this page was built: then nothing was stored.
+        if _cacheable_response(request, response) and cache_is_up():
             headers = [(name, value) for name, value in response.items()]
             cache.set(key, {"content": response.content, "headers": headers}, timeout=seconds)
             response["X-Page-Cache"] = "miss"

@@ -69,7 +69,7 @@ def test_gunicorn_serves_health_logs_access_and_stops_cleanly(tmp_path):
                     body = response.read()
             except OSError:
                 time.sleep(0.2)
-        assert body == b'{"database": "ok", "cache": "ok"}', log.read_text()
+        assert body == b'{"status": "ok", "database": "ok", "cache": "ok"}', log.read_text()
     finally:
         process.send_signal(signal.SIGTERM)
         returncode = process.wait(timeout=40)
