@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "web.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # ETag on every GET and 304 to a matching If-None-Match (page-cache hits included).
+    "django.middleware.http.ConditionalGetMiddleware",
+    "web.httpcache.HttpCacheHeadersMiddleware",
     # Inside the security and CSP middleware (their headers are added to stored pages too),
     # outside sessions and auth (a stored page costs no session or user lookup).
     "web.pagecache.AnonymousPageCacheMiddleware",
@@ -329,6 +332,10 @@ AGORA_NOTIFICATIONS_PER_PAGE = env_int("AGORA_NOTIFICATIONS_PER_PAGE", 50)
 # Whole pages for anonymous readers, in the shared cache (config/pagecache.py). On by default
 # in production (Redis, or the file cache on one machine); off in development, where every
 # change to a template should show at once.
+# Cache-Control for anonymous pages: browsers keep them max-age seconds, shared caches
+# (a proxy, a CDN) s-maxage seconds. 0 turns both off (every page is private, no-cache).
+AGORA_HTTP_MAX_AGE = env_int("AGORA_HTTP_MAX_AGE", 0 if DEBUG else 30)
+AGORA_HTTP_SHARED_MAX_AGE = env_int("AGORA_HTTP_SHARED_MAX_AGE", 30)
 AGORA_PAGE_CACHE_SECONDS = env_int("AGORA_PAGE_CACHE_SECONDS", 0 if DEBUG else 30)
 # Routes /__bench/hello, the baseline of `manage.py bench http`; never set it in production.
 AGORA_BENCH_HELLO = env_bool("AGORA_BENCH_HELLO", False)

@@ -106,14 +106,14 @@ def fragment(name: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
+def cacheable_request(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     cookies = request.COOKIES
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+def cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if getattr(request, "_csp_nonce", None) or request.META.get("CSRF_COOKIE_USED"):
@@ -140,7 +140,7 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         seconds = settings.AGORA_PAGE_CACHE_SECONDS
-        if seconds <= 0 or not cache_is_up() or not _cacheable_request(request):
+        if seconds <= 0 or not cache_is_up() or not cacheable_request(request):
             return self.get_response(request)
         key = _key(request, generation())
         stored = cache.get(key)
@@ -152,7 +152,7 @@ class AnonymousPageCacheMiddleware:
             return response
         response = self.get_response(request)
         # The cache may have failed while this page was built: then nothing was stored.
-        if _cacheable_response(request, response) and cache_is_up():
+        if cacheable_response(request, response) and cache_is_up():
             headers = [(name, value) for name, value in response.items()]
             cache.set(key, {"content": response.content, "headers": headers}, timeout=seconds)
             response["X-Page-Cache"] = "miss"
