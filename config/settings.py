@@ -173,6 +173,21 @@ else:
     # A connection kept between requests is checked before reuse: a database restart or a
     # failover then costs one reconnect, not an error page.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica (PostgreSQL streaming replication): anonymous GETs read from it (web/replica.py).
+AGORA_DATABASE_REPLICA_URL = env_str("AGORA_DATABASE_REPLICA_URL")
+AGORA_REPLICA_PIN_SECONDS = env_int("AGORA_REPLICA_PIN_SECONDS", 10)
+if AGORA_DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(AGORA_DATABASE_REPLICA_URL, conn_max_age=60),
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["web.replica.ReplicaRouter"]
+    # Below sessions, so it sees a session cookie; the router reads what it chose.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        "web.replica.ReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
