@@ -13,6 +13,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Where the site keeps its state on disk (SQLite, uploads, the file cache, static files):
+# one writable folder, so a locked-down service can be given just that.
+DATA_DIR = Path(os.environ.get("AGORA_DATA_DIR") or BASE_DIR / "var")
 DEVELOPMENT_SECRET_KEY = "django-insecure-agora-development-only-do-not-deploy"
 
 
@@ -163,7 +166,7 @@ SQLITE_OPTIONS = {
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    SQLITE_PATH = Path(env_str("AGORA_SQLITE_PATH", str(BASE_DIR / "var" / "agora.sqlite3")))
+    SQLITE_PATH = Path(env_str("AGORA_SQLITE_PATH", str(DATA_DIR / "agora.sqlite3")))
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -214,7 +217,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": env_str("AGORA_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "LOCATION": env_str("AGORA_CACHE_DIR", str(DATA_DIR / "cache")),
             "KEY_PREFIX": "agora",
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
@@ -241,10 +244,15 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("AGORA_STATIC_ROOT", str(BASE_DIR / "var" / "staticfiles")))
+STATIC_ROOT = Path(env_str("AGORA_STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files the site keeps (uploads waiting for their import, exports): one folder, which several
+# app servers share (a network file system), or a bucket (docs/deploy.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "files")},
+    },
     "staticfiles": {
         # Hashed, compressed files in production; plain files when DEBUG so that no
         # collectstatic is needed to develop.
@@ -337,7 +345,7 @@ AGORA_IMPORT_MAX_TOTAL_BYTES = env_int("AGORA_IMPORT_MAX_TOTAL_BYTES", 200 * 102
 AGORA_IMPORT_MAX_FILE_BYTES = env_int("AGORA_IMPORT_MAX_FILE_BYTES", AGORA_UPLOAD_MAX_BYTES)
 AGORA_IMPORT_MAX_RATIO = env_int("AGORA_IMPORT_MAX_RATIO", 100)
 # Uploaded files wait for the admin's preview here, at most this many seconds.
-AGORA_IMPORT_DIR = BASE_DIR / "var" / "imports"
+AGORA_IMPORT_DIR = Path(env_str("AGORA_IMPORT_DIR", str(DATA_DIR / "imports")))
 AGORA_IMPORT_EXPIRY_SECONDS = env_int("AGORA_IMPORT_EXPIRY_SECONDS", 3600)
 
 # Discussions: top-level comments per page of a thread (the rest by ?page= or ?all=1), and
