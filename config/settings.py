@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "search",
+    "demo",
 ]
 
 MIDDLEWARE = [
