@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "moderation",
     "search",
     "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -331,8 +332,6 @@ AGORA_NOTIFICATIONS_PER_PAGE = env_int("AGORA_NOTIFICATIONS_PER_PAGE", 50)
 # in production (Redis, or the file cache on one machine); off in development, where every
 # change to a template should show at once.
 AGORA_PAGE_CACHE_SECONDS = env_int("AGORA_PAGE_CACHE_SECONDS", 0 if DEBUG else 30)
-# Routes /__bench/hello, the baseline of `manage.py bench http`; never set it in production.
-AGORA_BENCH_HELLO = env_bool("AGORA_BENCH_HELLO", False)
 
 # Rate limits: name -> (requests, seconds), counted in the shared cache (config/ratelimit.py).
 AGORA_RATE_LIMITS = {

@@ -22,7 +22,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.utils import timezone
 
-from config.benchmarks import register, target
+from bench.registry import register, target
 
 BODY = (
     "<p>I walked the new route twice this week and the <em>crossing</em> at the quay is "
@@ -266,7 +266,7 @@ def _run(*, quick: bool, log) -> dict:
 @register("posting")
 def posting(*, quick: bool, log) -> dict:
     """Concurrent posting through gunicorn: 50 readers × 20 comments, nothing lost."""
-    from comments import loadtest
+    from bench import loadtest
 
     posters, per_poster = (10, 5) if quick else (50, 20)
     with loadtest.throwaway_database("posting_bench") as env:

@@ -33,7 +33,7 @@ from django.db.models import Q
 from django.test import Client
 from django.test.utils import override_settings
 
-from config.benchmarks import database_time, register, target
+from bench.registry import database_time, register, target
 from search.engine import backend
 
 FULL = {"articles": 50_000, "comments": 500_000, "sources": 40, "authors": 800, "users": 2000}
