@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "search",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -360,8 +362,6 @@ AGORA_NOTIFICATIONS_PER_PAGE = env_int("AGORA_NOTIFICATIONS_PER_PAGE", 50)
 AGORA_HTTP_MAX_AGE = env_int("AGORA_HTTP_MAX_AGE", 0 if DEBUG else 30)
 AGORA_HTTP_SHARED_MAX_AGE = env_int("AGORA_HTTP_SHARED_MAX_AGE", 30)
 AGORA_PAGE_CACHE_SECONDS = env_int("AGORA_PAGE_CACHE_SECONDS", 0 if DEBUG else 30)
-# Routes /__bench/hello, the baseline of `manage.py bench http`; never set it in production.
-AGORA_BENCH_HELLO = env_bool("AGORA_BENCH_HELLO", False)
 
 # Rate limits: name -> (requests, seconds), counted in the shared cache (config/ratelimit.py).
 AGORA_RATE_LIMITS = {

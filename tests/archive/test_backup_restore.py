@@ -22,8 +22,8 @@ from accounts.models import profile_for
 from archive.importers.base import ParseError
 from archive.importers.jsonl import parse_jsonl
 from archive.loader import restore_records
+from bench.loadtest import manage, throwaway_database
 from comments import actions as comment_actions
-from comments.loadtest import manage, throwaway_database
 from comments.models import Comment, CommentRevision
 from moderation import actions as mod
 from moderation.models import (

@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from archive.importers.base import MAX_BODY_CHARS
 from archive.models import Article, ArticleRevision, Author, Provenance, Source
-from comments.loadtest import BASE_DIR, manage, throwaway_database
+from bench.loadtest import BASE_DIR, manage, throwaway_database
 from comments.models import Comment
 from tests.archive import hostile
 

@@ -16,7 +16,7 @@ import time
 
 from archive.importers.base import ParsedComment, ParsedDocument
 from archive.importers.text import write_text
-from comments.loadtest import BASE_DIR, manage, shell_json, throwaway_database
+from bench.loadtest import BASE_DIR, manage, shell_json, throwaway_database
 
 # More articles than one batch holds (ImportSession commits every 500 documents, or every
 # half second): however fast the machine, some are committed while others are still to come.

@@ -200,7 +200,7 @@ print(json.dumps({"before": before, "during": during, "after": pragmas(), "exit"
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's settings")
 def test_an_import_session_sets_sqlites_bulk_settings_and_restores_them():
     # The test database lives in memory, which has no map nor WAL: ask a file database.
-    from comments.loadtest import manage, shell_json, throwaway_database
+    from bench.loadtest import manage, shell_json, throwaway_database
 
     with throwaway_database("import_pragmas") as env:
         manage(env, "migrate", "--noinput")

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from comments import loadtest
+from bench import loadtest
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("gunicorn") is None or not hasattr(os, "fork"),

@@ -1,8 +1,5 @@
-import importlib
-
-import pytest
 from django.core.cache import cache
-from django.urls import NoReverseMatch, clear_url_caches, reverse
+from django.urls import reverse
 
 
 def test_healthy_when_the_database_and_the_cache_answer(client, db):
@@ -52,21 +49,3 @@ def test_the_database_check_really_queries(db, django_assert_num_queries):
 
 def test_only_get(client, db):
     assert client.post("/healthz").status_code == 405
-
-
-def test_the_bench_hello_view_is_routed_only_when_asked_for(settings, client):
-    with pytest.raises(NoReverseMatch):
-        reverse("bench_hello")
-    assert client.get("/__bench/hello").status_code == 404
-    import config.urls
-
-    settings.AGORA_BENCH_HELLO = True
-    try:
-        importlib.reload(config.urls)
-        clear_url_caches()
-        response = client.get("/__bench/hello")
-        assert response.status_code == 200 and response.content == b"hello"
-    finally:
-        settings.AGORA_BENCH_HELLO = False
-        importlib.reload(config.urls)
-        clear_url_caches()

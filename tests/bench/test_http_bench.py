@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.core.management import call_command
 
-from config import http_bench
+from bench import http as http_bench
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -4,7 +4,7 @@ add a few site comments (one featured, one held for review), print the logins an
 
 from django.core.management import BaseCommand, call_command
 
-from archive.demo import (
+from demo.data import (
     DEMO_ACCOUNTS,
     ensure_demo_accounts,
     ensure_demo_discussion,

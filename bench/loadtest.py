@@ -106,6 +106,7 @@ def throwaway_database(label: str) -> Iterator[dict[str, str]]:
 
 def _base_env() -> dict[str, str]:
     env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "bench.settings"  # the site's, with the bench's URLconf
     # Storage is measured here, not abuse control: the posting limit is lifted for the run.
     env["AGORA_RATE_POST_COMMENT"] = "1000000"
     env["DJANGO_DEBUG"] = "1"
@@ -150,7 +151,7 @@ def prepare_database(env: dict[str, str], *, posters: int) -> Plan:
     if not 1 <= posters <= MAX_POSTERS:
         raise ValueError(f"posters must be between 1 and {MAX_POSTERS}")
     manage(env, "migrate", "--noinput")
-    result = shell_json(env, f"from comments.loadtest import _seed; _seed({posters})")
+    result = shell_json(env, f"from bench.loadtest import _seed; _seed({posters})")
     return Plan(ARTICLE_SLUG, result["usernames"], result["seed_ids"])
 
 
@@ -478,7 +479,7 @@ def verify(env: dict[str, str], plan: Plan) -> dict:
     """What the database holds after a run: comments stored by the posters, the article's
     counters against a recount, and every reply's parent and depth."""
     return shell_json(
-        env, f"from comments.loadtest import _verify; _verify({plan.slug!r}, {len(plan.seed_ids)})"
+        env, f"from bench.loadtest import _verify; _verify({plan.slug!r}, {len(plan.seed_ids)})"
     )
 
 

@@ -1,4 +1,4 @@
-"""Benchmarks of the archive app (`manage.py bench import [--quick]`)."""
+"""The import benchmark (`manage.py bench import [--quick]`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.test.utils import override_settings
 
 from archive.importers.base import ParsedComment, ParsedDocument
 from archive.importers.text import parse_text, write_text
-from config.benchmarks import database_time, register, target
+from bench.registry import database_time, register, target
 from search.backends.sqlite import FTS_TABLES
 from search.engine import backend as search_backend
 from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR, COMMENT_VECTOR

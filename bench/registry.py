@@ -1,4 +1,4 @@
-"""The registry behind `manage.py bench`. An app's `benchmarks` module registers functions:
+"""The registry behind `manage.py bench`. Each module of BENCHMARKS registers functions:
 
     @register("thread")
     def thread(*, quick: bool, log) -> dict: ...
@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from unittest import mock
 
-from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
 
 _registry: dict[str, Callable[..., dict]] = {}
@@ -82,12 +81,11 @@ def database_time(*extra: str) -> Iterator[DatabaseClock]:
         yield clock
 
 
+# The modules whose functions register benchmarks, imported on demand by load_all().
+BENCHMARKS = ("bench.imports", "bench.thread", "bench.search", "bench.http")
+
+
 def load_all() -> dict[str, Callable[..., dict]]:
-    for app in apps.get_app_configs():
-        try:
-            importlib.import_module(f"{app.name}.benchmarks")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app.name}.benchmarks":
-                raise
-    importlib.import_module("config.http_bench")  # config is not an app: imported by name
+    for name in BENCHMARKS:
+        importlib.import_module(name)
     return dict(_registry)

@@ -1,5 +1,5 @@
 """Demo content and accounts for `manage.py demo`. The articles are original text written for
-this project (archive/demo/articles/)."""
+this project (demo/articles/)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo" / "articles"
+DEMO_DIR = Path(__file__).resolve().parent / "articles"
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def ensure_demo_accounts() -> None:
 def load_demo_content() -> dict[str, int]:
     """Import the demo articles (with their discussions) through the real import pipeline;
     running it again finds them unchanged."""
-    from .importing import import_paths
+    from archive.importing import import_paths
 
     summary = import_paths([DEMO_DIR], format="text")
     if summary.failures:
@@ -92,11 +92,10 @@ def ensure_demo_discussion() -> dict[str, str]:
     (new account) and approved, the moderator replied and featured it, and the reader's
     second comment waits in the queue with its hold reason. Idempotency keys make a second
     run find the same comments and change nothing. Returns {key: status}."""
+    from archive.models import Article
     from comments.actions import post_comment
     from comments.models import CommentStatus
     from moderation import actions
-
-    from .models import Article
 
     article = Article.objects.filter(provenance__file_name=DEMO_DISCUSSION_FILE).first()
     if article is None:

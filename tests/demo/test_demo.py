@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Max
 
-from archive.demo import load_demo_content
 from archive.models import Article, Provenance
 from comments.models import Comment
+from demo.data import load_demo_content
 
 pytestmark = pytest.mark.django_db
 

@@ -26,6 +26,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -33,8 +34,24 @@ from django.db.models import Q
 from django.test import Client
 from django.test.utils import override_settings
 
-from config.benchmarks import database_time, register, target
-from search.engine import backend
+from archive.models import Article
+from bench.registry import database_time, register, target
+from comments.models import Comment
+from search.backends.sqlite import compile_match, tier_match
+from search.engine import (
+    TIERS,
+    CappedCount,
+    IndexTier,
+    article_count_source,
+    articles_by_relevance,
+    backend,
+    comment_count_source,
+    comments_by_relevance,
+    search_articles,
+    search_comments,
+    without_words,
+)
+from search.query import parse
 
 FULL = {"articles": 50_000, "comments": 500_000, "sources": 40, "authors": 800, "users": 2000}
 QUICK = {"articles": 2_000, "comments": 20_000, "sources": 10, "authors": 80, "users": 100}
@@ -269,132 +286,123 @@ def search_benchmark(*, quick: bool, log) -> dict:
             shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def _measure(corpus: Corpus, log) -> dict:
-    from archive.models import Article
-    from comments.models import Comment
-    from search.backends.sqlite import compile_match, tier_match
-    from search.engine import (
-        TIERS,
-        CappedCount,
-        article_count_source,
-        articles_by_relevance,
-        comment_count_source,
-        comments_by_relevance,
-        search_articles,
-        search_comments,
-        without_words,
-    )
-    from search.query import parse
+def _raw(raw_conn: sqlite3.Connection, q: str) -> None:
+    # The FTS5 work of a search, bare: count the articles and read the best 20 in the
+    # order the engine ranks them (tier after tier, bm25 within each, stopping at 20),
+    # and count the comments. With in:comments the page lists comments instead: the
+    # best 20 comments by bm25.
+    query = parse(q)
+    expr, _ = compile_match(query, titles=True)
+    if not expr:
+        return
+    raw_conn.execute(
+        "SELECT count(*) FROM search_article_fts WHERE search_article_fts MATCH ?", (expr,)
+    ).fetchall()
+    wanted = 0 if query.scope == "comments" else 20
+    for tier in range(TIERS):
+        if not wanted:
+            break
+        wanted -= len(
+            raw_conn.execute(
+                "SELECT rowid FROM search_article_fts WHERE search_article_fts MATCH ? "
+                "ORDER BY rank LIMIT ?",
+                (tier_match(query, tier), wanted),
+            ).fetchall()
+        )
+    expr, _ = compile_match(query, titles=False)
+    raw_conn.execute(
+        "SELECT count(*) FROM search_comment_fts WHERE search_comment_fts MATCH ?", (expr,)
+    ).fetchall()
+    if query.scope == "comments":
+        raw_conn.execute(
+            "SELECT rowid FROM search_comment_fts WHERE search_comment_fts MATCH ? "
+            "ORDER BY rank LIMIT 20",
+            (expr,),
+        ).fetchall()
 
+
+def _raw_scored(raw_conn: sqlite3.Connection, q: str) -> None:
+    # For comparison: the best 20 by bm25 alone, which scores every match first.
+    expr, _ = compile_match(parse(q), titles=True)
+    if expr:
+        raw_conn.execute(
+            "SELECT rowid FROM search_article_fts WHERE search_article_fts MATCH ? "
+            "ORDER BY rank LIMIT 20",
+            (expr,),
+        ).fetchall()
+
+
+def _db(q: str) -> None:
+    # What the page asks of the database (search.views._found): both tabs' (capped) counts,
+    # and the best 20 rows of its tab (the articles with their sources; with in:comments,
+    # the comments). The tab not shown is only counted where the index can count it.
+    query = parse(q)
+    counted = {
+        "articles": article_count_source(query),
+        "comments": comment_count_source(query, None),
+    }
+    shown = "comments" if query.scope == "comments" else "articles"
+
+    def articles():
+        if query.must:
+            return articles_by_relevance(query, lambda qs: qs.for_results())  # as the page's
+        return search_articles(Article.objects.all(), query).for_results().newest()
+
+    def comments():
+        return search_comments(Comment.objects.all(), query, None)
+
+    for tab, build in (("articles", articles), ("comments", comments)):
+        if tab != shown and counted[tab] is not None:
+            CappedCount(counted[tab]).count()
+            continue
+        found = build()
+        CappedCount(found, count_from=counted[tab]).count()
+        if tab != shown:
+            continue
+        if tab == "articles":
+            list(found[:20])
+        elif query.must:
+            rows = found.select_related("article")
+            visible = search_comments(Comment.objects.all(), without_words(query), None)
+            ranked = comments_by_relevance(rows, query, shown=visible.select_related("article"))
+            list(ranked[0:20])
+        else:
+            list(found.select_related("article").order_by("-created")[:20])
+
+
+def _page(client: Client, q: str) -> None:
+    response = client.get("/search/", {"q": q})
+    assert response.status_code == 200, response.status_code
+
+
+def _scan(q: str) -> None:
+    query = parse(q)
+    condition = Q()
+    for word in query.words():
+        condition &= (
+            Q(title__icontains=word)
+            | Q(kicker__icontains=word)
+            | Q(dek__icontains=word)
+            | Q(body_text__icontains=word)
+        )
+    qs = Article.objects.filter(condition).defer("body_html", "body_text")
+    qs.count()
+    list(qs[:20])
+    in_comments = Q()
+    for word in query.words():
+        in_comments &= Q(body_source__icontains=word)
+    Comment.objects.filter(in_comments, status="published").count()
+
+
+def _measure(corpus: Corpus, log) -> dict:
     queries = _queries(corpus)
     client = Client()
     sqlite = connection.vendor == "sqlite"
     raw_conn = sqlite3.connect(connection.settings_dict["NAME"]) if sqlite else None
     if raw_conn is not None:  # the baseline reads the file as our connections do
         raw_conn.execute(f"PRAGMA mmap_size={settings.SQLITE_MMAP_BYTES}")
-
-    def raw(q: str) -> None:
-        # The FTS5 work of a search, bare: count the articles and read the best 20 in the
-        # order the engine ranks them (tier after tier, bm25 within each, stopping at 20),
-        # and count the comments. With in:comments the page lists comments instead: the
-        # best 20 comments by bm25.
-        query = parse(q)
-        expr, _ = compile_match(query, titles=True)
-        if not expr:
-            return
-        raw_conn.execute(
-            "SELECT count(*) FROM search_article_fts WHERE search_article_fts MATCH ?", (expr,)
-        ).fetchall()
-        wanted = 0 if query.scope == "comments" else 20
-        for tier in range(TIERS):
-            if not wanted:
-                break
-            wanted -= len(
-                raw_conn.execute(
-                    "SELECT rowid FROM search_article_fts WHERE search_article_fts MATCH ? "
-                    "ORDER BY rank LIMIT ?",
-                    (tier_match(query, tier), wanted),
-                ).fetchall()
-            )
-        expr, _ = compile_match(query, titles=False)
-        raw_conn.execute(
-            "SELECT count(*) FROM search_comment_fts WHERE search_comment_fts MATCH ?", (expr,)
-        ).fetchall()
-        if query.scope == "comments":
-            raw_conn.execute(
-                "SELECT rowid FROM search_comment_fts WHERE search_comment_fts MATCH ? "
-                "ORDER BY rank LIMIT 20",
-                (expr,),
-            ).fetchall()
-
-    def raw_scored(q: str) -> None:
-        # For comparison: the best 20 by bm25 alone, which scores every match first.
-        expr, _ = compile_match(parse(q), titles=True)
-        if expr:
-            raw_conn.execute(
-                "SELECT rowid FROM search_article_fts WHERE search_article_fts MATCH ? "
-                "ORDER BY rank LIMIT 20",
-                (expr,),
-            ).fetchall()
-
-    def db(q: str) -> None:
-        # What the page asks of the database (search.views._found): both tabs' (capped) counts,
-        # and the best 20 rows of its tab (the articles with their sources; with in:comments,
-        # the comments). The tab not shown is only counted where the index can count it.
-        query = parse(q)
-        counted = {
-            "articles": article_count_source(query),
-            "comments": comment_count_source(query, None),
-        }
-        shown = "comments" if query.scope == "comments" else "articles"
-
-        def articles():
-            if query.must:
-                return articles_by_relevance(query, lambda qs: qs.for_results())  # as the page's
-            return search_articles(Article.objects.all(), query).for_results().newest()
-
-        def comments():
-            return search_comments(Comment.objects.all(), query, None)
-
-        for tab, build in (("articles", articles), ("comments", comments)):
-            if tab != shown and counted[tab] is not None:
-                CappedCount(counted[tab]).count()
-                continue
-            found = build()
-            CappedCount(found, count_from=counted[tab]).count()
-            if tab != shown:
-                continue
-            if tab == "articles":
-                list(found[:20])
-            elif query.must:
-                rows = found.select_related("article")
-                visible = search_comments(Comment.objects.all(), without_words(query), None)
-                ranked = comments_by_relevance(rows, query, shown=visible.select_related("article"))
-                list(ranked[0:20])
-            else:
-                list(found.select_related("article").order_by("-created")[:20])
-
-    def page(q: str) -> None:
-        response = client.get("/search/", {"q": q})
-        assert response.status_code == 200, response.status_code
-
-    def scan(q: str) -> None:
-        query = parse(q)
-        condition = Q()
-        for word in query.words():
-            condition &= (
-                Q(title__icontains=word)
-                | Q(kicker__icontains=word)
-                | Q(dek__icontains=word)
-                | Q(body_text__icontains=word)
-            )
-        qs = Article.objects.filter(condition).defer("body_html", "body_text")
-        qs.count()
-        list(qs[:20])
-        in_comments = Q()
-        for word in query.words():
-            in_comments &= Q(body_source__icontains=word)
-        Comment.objects.filter(in_comments, status="published").count()
+    raw, raw_scored = partial(_raw, raw_conn), partial(_raw_scored, raw_conn)
+    db, page, scan = _db, partial(_page, client), _scan
 
     text_queries = [q for q in queries if parse(q).must]
     for q in queries[:5]:  # warm the caches
@@ -427,7 +435,16 @@ def _measure(corpus: Corpus, log) -> dict:
     for q in sample:
         scan_ms.append(_timed(lambda q=q: scan(q)))
         db_sample.append(min(_timed(lambda q=q: db(q)) for _ in range(5)))
+    if raw_conn is not None:
+        raw_conn.close()
+    return _figures(queries, timings, scan_ms, db_sample)
 
+
+def _figures(
+    queries: list[str], timings: dict[str, list[float]], scan_ms: list[float], db_sample: list
+) -> dict:
+    """The measured times as the bench's figures and targets."""
+    sqlite = connection.vendor == "sqlite"
     result: dict = {
         "vendor": connection.vendor,
         "queries": len(queries),
@@ -459,7 +476,6 @@ def _measure(corpus: Corpus, log) -> dict:
         result["page_p95_vs_raw_p95_ratio"] = round(page_ratio, 2)
         targets["database_at_most_1.5x_raw"] = target(db_ratio, 1.5)
         targets["page_p95_at_most_3x_raw"] = target(page_ratio, 3)
-        raw_conn.close()
     else:
         # A rare word (the planner's case for the GIN index) and a word in half the archive
         # (where a sequential scan can be the cheaper plan).
@@ -488,10 +504,7 @@ def _summary(values: list[float]) -> dict:
 def _explain(q: str) -> dict:
     from django.contrib.postgres.search import SearchHeadline
 
-    from archive.models import Article
     from search.backends.postgres import HEADLINE, compile_tsquery, ts
-    from search.engine import IndexTier, articles_by_relevance, backend
-    from search.query import parse
 
     query = parse(q)
     # The first page's first query: the title tier, in PostgreSQL's relevance order (ranked

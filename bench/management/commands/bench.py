@@ -1,15 +1,15 @@
 """`python manage.py bench NAME`: the project's benchmarks.
 
-Each app may have a `benchmarks` module whose functions are registered with
-`config.benchmarks.register`; a benchmark returns a dict of figures including "targets", and
-this command prints it as one JSON object on its last line. Benchmarks report, tests assert:
-the exit status is 0 even when a target is missed."""
+The benchmarks live in this app (bench/imports.py, thread.py, search.py, http.py), each function
+registered with `bench.registry.register`; a benchmark returns a dict of figures including
+"targets", and this command prints it as one JSON object on its last line. Benchmarks report,
+tests assert: the exit status is 0 even when a target is missed."""
 
 import json
 
 from django.core.management import BaseCommand, CommandError
 
-from config.benchmarks import load_all
+from bench.registry import load_all
 
 
 class Command(BaseCommand):

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from config.benchmarks import register, target
+from bench.registry import register, target
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
@@ -157,7 +157,7 @@ def child_environment(tmp: Path, database: dict[str, str], port: int) -> dict[st
         and key not in {"WEB_CONCURRENCY", "DATABASE_URL"}
     }
     environment.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SETTINGS_MODULE="bench.settings",  # the site plus /__bench/hello
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -165,7 +165,6 @@ def child_environment(tmp: Path, database: dict[str, str], port: int) -> dict[st
         DJANGO_LOG_LEVEL="ERROR",
         AGORA_STATIC_ROOT=str(tmp / "static"),
         AGORA_CACHE_DIR=str(tmp / "cache"),  # without REDIS_URL: the workers' shared cache
-        AGORA_BENCH_HELLO="1",
         AGORA_RATE_SEARCH=str(10**9),  # measure the page, not the rate limit
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_ACCESS_LOG="",
@@ -364,7 +363,7 @@ def http(*, quick: bool, log: Log) -> dict:
                 [
                     sys.executable,
                     "-c",
-                    "import django; django.setup(); from config.http_bench import seed; "
+                    "import django; django.setup(); from bench.http import seed; "
                     f"seed(quick={quick})",
                 ],
                 environment,

@@ -22,7 +22,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.utils import timezone
 
-from config.benchmarks import register, target
+from bench.registry import register, target
 
 BODY = (
     "<p>I walked the new route twice this week and the <em>crossing</em> at the quay is "
@@ -199,6 +199,35 @@ def _run(*, quick: bool, log) -> dict:
     cpu_raw_big = _best(lambda: _raw_fetch(big_article.pk), repeat, time.process_time)
     log(f"show all at {big}: {page_big * 1000:.1f} ms; raw fetch {raw_big * 1000:.2f} ms")
 
+    post_empty, post_big = _posting_cost(users, big_article, quick=quick)
+
+    counts = list(queries.values())
+    return {
+        "vendor": connection.vendor,
+        "sizes": {"queries": list(count_sizes), "small": small, "big": big},
+        "queries_per_page": queries,
+        "show_all_ms": {small: round(page_small * 1000, 2), big: round(page_big * 1000, 2)},
+        "raw_fetch_ms": round(raw_big * 1000, 3),
+        "show_all_html_bytes": html_bytes,
+        "cpu_ms": {
+            "show_all": round(cpu_page_big * 1000, 2),
+            "raw_fetch": round(cpu_raw_big * 1000, 3),
+            "ratio": round(cpu_page_big / cpu_raw_big, 2) if cpu_raw_big else None,
+        },
+        "load_average": list(os.getloadavg()),
+        "post_ms": {"empty": round(post_empty * 1000, 2), big: round(post_big * 1000, 2)},
+        "targets": {
+            "queries_constant": target(float(max(counts) - min(counts)), 0),
+            "queries_at_most_6": target(float(max(counts)), 6),
+            "show_all_vs_raw_fetch": target(page_big / raw_big, 8),
+            "show_all_big_vs_small": target(page_big / page_small, 11),
+            "post_big_vs_empty": target(post_big / post_empty, 1.3),
+        },
+    }
+
+
+def _posting_cost(users: list, big_article, *, quick: bool) -> tuple[float, float]:
+    """Seconds to post a reply into an empty thread and into the big one (the best of a few)."""
     # Posting: the same view and client both times, into an empty and into the big thread.
     empty = _make_article("Bench empty thread")
     client = Client()
@@ -237,36 +266,13 @@ def _run(*, quick: bool, log) -> dict:
     poster(empty, root_in_empty)()
     post_empty = _best(poster(empty, root_in_empty), post_repeat)
     post_big = _best(poster(big_article, parent_in_big), post_repeat)
-
-    counts = list(queries.values())
-    return {
-        "vendor": connection.vendor,
-        "sizes": {"queries": list(count_sizes), "small": small, "big": big},
-        "queries_per_page": queries,
-        "show_all_ms": {small: round(page_small * 1000, 2), big: round(page_big * 1000, 2)},
-        "raw_fetch_ms": round(raw_big * 1000, 3),
-        "show_all_html_bytes": html_bytes,
-        "cpu_ms": {
-            "show_all": round(cpu_page_big * 1000, 2),
-            "raw_fetch": round(cpu_raw_big * 1000, 3),
-            "ratio": round(cpu_page_big / cpu_raw_big, 2) if cpu_raw_big else None,
-        },
-        "load_average": list(os.getloadavg()),
-        "post_ms": {"empty": round(post_empty * 1000, 2), big: round(post_big * 1000, 2)},
-        "targets": {
-            "queries_constant": target(float(max(counts) - min(counts)), 0),
-            "queries_at_most_6": target(float(max(counts)), 6),
-            "show_all_vs_raw_fetch": target(page_big / raw_big, 8),
-            "show_all_big_vs_small": target(page_big / page_small, 11),
-            "post_big_vs_empty": target(post_big / post_empty, 1.3),
-        },
-    }
+    return post_empty, post_big
 
 
 @register("posting")
 def posting(*, quick: bool, log) -> dict:
     """Concurrent posting through gunicorn: 50 readers × 20 comments, nothing lost."""
-    from comments import loadtest
+    from bench import loadtest
 
     posters, per_poster = (10, 5) if quick else (50, 20)
     with loadtest.throwaway_database("posting_bench") as env:

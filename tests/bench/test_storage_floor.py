@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from archive import benchmarks
 from archive.importers.base import ParsedComment, ParsedDocument
 from archive.loader import ImportSession, load_document
+from bench import imports as benchmarks
 
 pytestmark = pytest.mark.django_db
 
