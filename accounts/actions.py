@@ -38,3 +38,14 @@ def update_settings(
     profile.email_notifications = email_notifications
     profile.save(update_fields=["display_name", "bio", "bio_html", "email_notifications"])
     return profile
+
+
+def turn_off_mail(user: User) -> bool:
+    """Stop every notification mail to `user` (the one-click unsubscribe). True when it was
+    on; running it again changes nothing."""
+    profile = profile_for(user)
+    if not profile.email_notifications:
+        return False
+    profile.email_notifications = False
+    profile.save(update_fields=["email_notifications"])
+    return True

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
@@ -7,6 +9,7 @@ from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 from web.honeypot import HoneypotMixin
 
 from .models import BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_for
+from .tasks import send_password_reset_mail
 from .validators import validate_display_name
 
 User = get_user_model()
@@ -95,7 +98,7 @@ class SettingsForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     email_notifications = forms.BooleanField(
-        label="E-mail me about replies to my comments",
+        label="E-mail me about replies to my comments and new comments in discussions I follow",
         required=False,
     )
 
@@ -140,3 +143,22 @@ class ResetRequestForm(PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "E-mail address"
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        """Queue the mail for the worker instead of talking to the mail server in the
+        request (which would also tell, by its time, whether the address has an account)."""
+        send_password_reset_mail.enqueue(
+            context["user"].pk,
+            to_email,
+            subject_template_name,
+            email_template_name,
+            uuid.uuid4().hex,
+        )

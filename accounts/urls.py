@@ -77,5 +77,6 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("people/<str:username>/", views.profile, name="profile"),
 ]

@@ -6,18 +6,20 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from comments.models import Comment, CommentStatus
 from web.pagination import paginate
 from web.ratelimit import ratelimit
 
-from .actions import sign_up, update_settings
+from .actions import sign_up, turn_off_mail, update_settings
 from .forms import EMAIL_TAKEN, SettingsForm, SignUpForm, email_in_use
+from .mail import user_id_from_unsubscribe_token
 from .models import profile_for
 
 User = get_user_model()
@@ -111,3 +113,26 @@ def account_settings(request: HttpRequest):
     else:
         form = SettingsForm(request.user)
     return render(request, "accounts/settings.html", {"form": form})
+
+
+# A mail client's one-click unsubscribe (RFC 8058) POSTs here with no cookie and no CSRF
+# token, so CSRF protection cannot apply. It is safe to waive: the signed token in the
+# address is the authorization (only the site can make it, for one reader), and the only
+# thing the view can do is turn that reader's notification mail off. GET changes nothing: it
+# shows a button that POSTs (link scanners and previews follow GET links).
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    user_id = user_id_from_unsubscribe_token(token)
+    if user_id is None:
+        return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=400)
+    person = get_object_or_404(User, pk=user_id, is_active=True)
+    done = False
+    if request.method == "POST":
+        turn_off_mail(person)
+        done = True
+    return render(
+        request,
+        "accounts/unsubscribe.html",
+        {"person": person, "done": done, "token": token},
+    )

@@ -3,6 +3,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from web.reversing import absolute_url
+
 from .models import Article, Source
 
 FEED_SIZE = 30
@@ -14,7 +16,7 @@ class LatestArticlesFeed(Feed):
     subtitle = "Articles most recently added to the archive."
 
     def link(self):
-        return reverse("archive:article_list")
+        return absolute_url(reverse("archive:article_list"))
 
     def items(self):
         return Article.objects.for_listing().order_by("-created", "-id")[:FEED_SIZE]
@@ -24,6 +26,9 @@ class LatestArticlesFeed(Feed):
 
     def item_description(self, item: Article) -> str:
         return item.dek or item.body_text[:400]
+
+    def item_link(self, item: Article) -> str:
+        return absolute_url(item.get_absolute_url())
 
     def item_pubdate(self, item: Article):
         return item.created
@@ -46,7 +51,7 @@ class SourceArticlesFeed(LatestArticlesFeed):
         return f"Articles from {obj.name} most recently added to the archive."
 
     def link(self, obj: Source) -> str:
-        return obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
 
     def items(self, obj: Source):
         return (

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, F, Value
 from django.db.models.functions import Coalesce, Greatest
-from django.urls import reverse
 from django.utils import timezone
 
 from archive.models import Article
@@ -29,6 +26,7 @@ from .models import (
     ThreadFollow,
 )
 from .screening import screener
+from .tasks import send_notification_mail
 
 MAX_BODY_LENGTH = 10_000
 logger = logging.getLogger(__name__)
@@ -195,7 +193,7 @@ def delete_comment(user, comment: Comment) -> Comment:
 def notify_about_published_comment(comment: Comment) -> list[Notification]:
     """Tell the parent's author about a reply and the discussion's followers about a new
     comment. Called by `post_comment` for published comments, and by moderation when it
-    approves a held one. E-mail for replies goes out after the transaction commits."""
+    approves a held one. Mail goes out from the worker (comments.tasks), after the commit."""
     if comment.status != CommentStatus.PUBLISHED or comment.user_id is None:
         return []
     notes: list[Notification] = []
@@ -217,32 +215,24 @@ def notify_about_published_comment(comment: Comment) -> list[Notification]:
         for uid in follower_ids
     )
     Notification.objects.bulk_create(notes, ignore_conflicts=True)
-    if replied_to is not None:
-        _email_reply(comment)
+    _mail_notices(comment)
     return notes
 
 
-def _email_reply(comment: Comment) -> None:
-    recipient = comment.parent.user
-    # A user without a Profile row has the default: no e-mail.
-    profile = getattr(recipient, "profile", None)
-    if profile is None or not profile.email_notifications or not recipient.email:
-        return
-    url = reverse("comments:permalink", args=[comment.pk])
-    subject = f"{comment.user.get_username()} replied to your comment"
-    body = (
-        f"{comment.user.get_username()} replied to your comment on "
-        f"“{comment.article.title}”:\n\n{comment.body_source[:1000]}\n\nRead it: {url}\n\n"
-        f"You get this because e-mail notifications are on in your settings."
+def _mail_notices(comment: Comment) -> None:
+    """Enqueue a mail task for each notice of `comment` whose reader wants mail, once the
+    transaction commits (a rolled-back comment mails nobody; the worker sends, not the
+    request)."""
+    ids = list(
+        Notification.objects.filter(comment=comment, user__profile__email_notifications=True)
+        .exclude(user__email="")
+        .values_list("pk", flat=True)
     )
-
-    def send() -> None:
-        try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
-        except Exception:  # a mail server outage must not undo or break a posted reply
-            logger.exception("could not e-mail reply notification for comment %s", comment.pk)
-
-    transaction.on_commit(send)
+    if ids:
+        # robust: a queue that cannot be written to is logged; the reply stays posted.
+        transaction.on_commit(
+            lambda: [send_notification_mail.enqueue(pk) for pk in ids], robust=True
+        )
 
 
 def follow(user, article: Article) -> None:

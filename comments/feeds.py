@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
 from archive.models import Article
+from web.reversing import absolute_url
 
 from .models import Comment
 
@@ -21,7 +22,7 @@ class ArticleCommentsFeed(Feed):
         return f"Discussion of “{article.title}”"
 
     def link(self, article: Article) -> str:
-        return f"{article.get_absolute_url()}#discussion"
+        return absolute_url(f"{article.get_absolute_url()}#discussion")
 
     def subtitle(self, article: Article) -> str:
         return f"Published comments under “{article.title}”."
@@ -41,7 +42,7 @@ class ArticleCommentsFeed(Feed):
         return comment.body_html  # sanitized when written
 
     def item_link(self, comment: Comment) -> str:
-        return comment.get_absolute_url()
+        return absolute_url(comment.get_absolute_url())
 
     def item_author_name(self, comment: Comment) -> str:
         return comment.author_display

@@ -74,6 +74,14 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("AGORA_SITE_NAME", "Agora")
+# Where readers reach the site, for the absolute links of mails (a worker has no request to
+# take a host from). Required in production: a mail linking to 127.0.0.1 helps nobody.
+SITE_URL = env_str("AGORA_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        "AGORA_SITE_URL must be the site's address with its scheme (https://agora.example)"
+        + (", required when DJANGO_DEBUG is off" if not DEBUG else "")
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -86,6 +94,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "web",
     "accounts",
     "archive",
@@ -224,6 +234,33 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Background tasks: Django's Tasks API through the django-tasks backport (django.tasks in
+# Django 6.0). "database" (the default) keeps the queue in the site's database, run by
+# `manage.py db_worker`; "rq" puts it on Redis (REDIS_URL), run by `manage.py rqworker`;
+# "immediate" runs each task at once in the process that enqueues it (the tests' choice).
+TASKS_BACKEND = env_str("AGORA_TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"AGORA_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, got {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("AGORA_TASKS_BACKEND=rq needs REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+# A failing task is tried again this many times in all (web/tasking.py), waiting
+# AGORA_TASK_RETRY_SECONDS, then twice that, and so on between tries.
+AGORA_TASK_MAX_ATTEMPTS = env_int("AGORA_TASK_MAX_ATTEMPTS", 5)
+AGORA_TASK_RETRY_SECONDS = env_int("AGORA_TASK_RETRY_SECONDS", 30)
+if AGORA_TASK_MAX_ATTEMPTS < 1 or AGORA_TASK_RETRY_SECONDS < 0:
+    raise ImproperlyConfigured("AGORA_TASK_MAX_ATTEMPTS must be 1 or more, the delay 0 or more")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

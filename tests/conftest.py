@@ -37,6 +37,13 @@ def _empty_cache():
     ratelimit._local.clear()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks run where they are enqueued (the immediate backend), so a test sees their effect
+    at once and in order; tests of the queue itself switch to the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def make_source(db):
     def make(name: str | None = None, homepage: str = "", **extra) -> Source:

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.mail import unsubscribe_token
+from accounts.models import Profile
 from archive.models import Article
 from comments.actions import edit_comment, follow
 from comments.models import (
@@ -81,6 +83,9 @@ TABLE: dict[str, Row] = {
     "accounts:password_reset_confirm": Row(OK, OK),  # a bad token: "link no longer works"
     "accounts:password_reset_complete": Row(OK),
     "accounts:profile": Row(OK),
+    # One-click unsubscribe from a mail (RFC 8058): the signed token is the authorization,
+    # whoever sends it; GET only shows the button, POST turns the token's reader's mail off.
+    "accounts:unsubscribe": Row(OK, OK),
     # Operations: the load balancer's probe, public and read-only.
     "health": Row(OK, NOT_ALLOWED),
     # Search: public; POST is not a way to search.
@@ -142,6 +147,7 @@ def url_kwargs(name: str, world: dict) -> dict:
         "comments:notification_read": {"pk": world["notice"].pk},
         "moderation:revisions": {"pk": comment.pk},
         "accounts:profile": {"username": "author"},
+        "accounts:unsubscribe": {"token": unsubscribe_token(world["users"]["author"])},
         "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "bad-token"},
         "moderation:comment_action": {"pk": comment.pk},
         "moderation:flag": {"pk": comment.pk},
@@ -222,6 +228,7 @@ def world(make_article, make_author, db):
     # Every role's first comments would be held as a new account's: posting here is about
     # who may post, so that rule is off and posts are published (or refused) predictably.
     ModerationSettings.objects.update_or_create(pk=1, defaults={"new_account_approvals": 0})
+    Profile.objects.update_or_create(user=users["author"], defaults={"email_notifications": True})
     comment = make_comment(article, users["author"], "The ferry is back.")
     edit_comment(users["author"], comment, "The ferry is back, on time.")
     follow(users["author"], article)
@@ -265,6 +272,10 @@ def snapshot() -> dict:
         ),
         "moderators": sorted(Group.objects.get(name="Moderators").user_set.values_list("pk")),
         "settings": list(ModerationSettings.objects.values()),
+        # Who gets notification mail (a profile made on first visit is not a change).
+        "mail": sorted(
+            Profile.objects.filter(email_notifications=True).values_list("user_id", flat=True)
+        ),
     }
 
 
@@ -324,6 +335,7 @@ MUST_CHANGE = {
     "comments:edit",
     "comments:delete",
     "comments:notification_read",
+    "accounts:unsubscribe",
 }
 
 POST_VIEWS = [

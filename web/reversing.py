@@ -28,3 +28,9 @@ def _reverse(urlconf: str, prefix: str, viewname: str, args: tuple) -> str:
 def _forget(*, setting, **kwargs) -> None:
     if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
         _reverse.cache_clear()
+
+
+def absolute_url(path: str) -> str:
+    """`path` (from reverse()) on the site's public address, AGORA_SITE_URL: for mails,
+    which a worker writes with no request to take a host from, and feeds, read elsewhere."""
+    return settings.SITE_URL + path

@@ -1,0 +1,47 @@
+"""The mails that tell a reader about a reply or a new comment in a discussion they follow."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+
+from accounts.mail import notification_footer, notification_headers
+from web.reversing import absolute_url
+
+from .models import Notification, NotificationKind
+
+EXCERPT_CHARS = 1000
+
+
+def wants_mail(notification: Notification) -> bool:
+    """Whether the notice's reader asked for mail and can get it. A user without a Profile
+    row has the default: no mail."""
+    reader = notification.user
+    profile = getattr(reader, "profile", None)
+    return bool(profile is not None and profile.email_notifications and reader.email)
+
+
+def notification_message(notification: Notification) -> EmailMessage:
+    comment = notification.comment
+    reader = notification.user
+    writer = comment.author_display
+    title = comment.article.title
+    if notification.kind == NotificationKind.REPLY:
+        subject = f"{writer} replied to your comment"
+        opening = f"{writer} replied to your comment on “{title}”:"
+    else:
+        subject = f"New comment on “{title}”"
+        opening = f"{writer} commented on “{title}”, a discussion you follow:"
+    link = absolute_url(reverse("comments:permalink", args=[comment.pk]))
+    body = (
+        f"{opening}\n\n{comment.body_source[:EXCERPT_CHARS]}\n\nRead it: {link}\n\n-- \n"
+        + notification_footer(reader, "e-mail notifications are on in your settings")
+    )
+    return EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [reader.email],
+        headers=notification_headers(reader),
+    )
