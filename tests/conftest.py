@@ -45,6 +45,36 @@ def _tasks_run_at_once(settings):
 
 
 @pytest.fixture
+def database_tasks(settings, db):
+    """Tasks go to the database backend's queue, as in production, and wait for a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def run_worker(database_tasks, monkeypatch):
+    """Run `manage.py db_worker --batch` in this process: every task ready now, then stop.
+    Its connection clean-up is skipped (inside a test's transaction it would drop the
+    connection), and the signal handlers it installs are put back afterwards."""
+    import signal
+
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    def run() -> None:
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+        try:
+            call_command(
+                "db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0
+            )
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+
+    return run
+
+
+@pytest.fixture
 def make_source(db):
     def make(name: str | None = None, homepage: str = "", **extra) -> Source:
         name = name or f"Source {next(_counter)}"

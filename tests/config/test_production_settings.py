@@ -17,6 +17,9 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "AGORA_")) and key != "DATABASE_URL"
     }
+    # Production needs the site's public address (for links in mails); a test that is about
+    # its absence passes AGORA_SITE_URL="".
+    environment["AGORA_SITE_URL"] = "https://agora.example.org"
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -76,6 +79,7 @@ def test_production_settings_turn_on_the_protections(tmp_path):
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        AGORA_SITE_URL="https://agora.example.org",
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=environment, capture_output=True, text=True
@@ -118,6 +122,7 @@ print(url, response.status_code, response.get("Cache-Control"))
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="agora.example.org",
         AGORA_SQLITE_PATH=str(tmp_path / "db.sqlite3"),
+        AGORA_SITE_URL="https://agora.example.org",
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -169,3 +174,38 @@ def test_without_redis_every_worker_process_sees_the_same_limits_and_page_genera
     assert verdicts_2 == [True, False, False]  # the limit of 4 counts both processes
     assert before_1 != after_1  # the first process invalidated...
     assert before_2 == after_2 == after_1  # ...and the second sees the same token
+
+
+def test_debug_off_without_a_site_url_refuses_to_start_and_says_why():
+    result = run_manage(
+        "check",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="agora.example.org",
+        AGORA_SITE_URL="",
+    )
+    assert result.returncode != 0
+    assert "AGORA_SITE_URL" in result.stderr
+
+
+def test_an_unknown_tasks_backend_refuses_to_start_and_says_why():
+    result = run_manage("check", AGORA_TASKS_BACKEND="celery")
+    assert result.returncode != 0
+    assert "AGORA_TASKS_BACKEND must be one of database, rq, immediate" in result.stderr
+
+
+def test_the_rq_tasks_backend_is_configured_on_redis():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; import json; "
+        "print(json.dumps([settings.TASKS, settings.RQ_QUEUES, "
+        "'django_rq' in settings.INSTALLED_APPS]))",
+        AGORA_TASKS_BACKEND="rq",
+        REDIS_URL="redis://127.0.0.1:6379/13",
+    )
+    assert result.returncode == 0, result.stderr
+    tasks, queues, installed = json.loads(result.stdout.splitlines()[-1])
+    assert tasks == {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    assert queues["default"]["URL"] == "redis://127.0.0.1:6379/13"
+    assert installed

@@ -36,6 +36,23 @@ def test_rebuild_restores_a_lost_index(corpus, capsys):
     assert "Search index rebuilt: 4 articles, 7 comments" in capsys.readouterr().out
 
 
+def test_the_rebuild_task_restores_a_lost_index_in_the_worker(corpus, run_worker):
+    from django_tasks import TaskResultStatus
+
+    from search.tasks import rebuild_search_index
+
+    _forget_index()
+    result = rebuild_search_index.enqueue()
+    assert not Article.objects.search("ferry").exists()  # queued, not run in this process
+    run_worker()
+    assert Article.objects.search("ferry").count() == 2
+    assert rebuild_search_index.get_result(result.id).status == TaskResultStatus.SUCCESSFUL
+    # Twice is harmless: the same index again.
+    rebuild_search_index.enqueue()
+    run_worker()
+    assert Article.objects.search("ferry").count() == 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_bulk_load_is_searchable_once_it_ends(make_article):
     article = make_article("Before the load")
