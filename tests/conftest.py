@@ -64,9 +64,7 @@ def run_worker(database_tasks, monkeypatch):
         handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
         monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
         try:
-            call_command(
-                "db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0
-            )
+            call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
         finally:
             for sig, handler in handlers.items():
                 signal.signal(sig, handler)
