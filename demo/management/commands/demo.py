@@ -1,7 +1,12 @@
 """Set up a demonstration site: migrate, load the demo articles, create one account per role,
 add a few site comments (one featured, one held for review), print the logins and serve on
-127.0.0.1:8000. Running it again changes nothing."""
+127.0.0.1:8000, with a task worker beside the server (mails, rebuilds) that stops with it.
+Running it again changes nothing."""
 
+import subprocess
+import sys
+
+from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from demo.data import (
@@ -36,5 +41,31 @@ class Command(BaseCommand):
             self.stdout.write(f"  {account.role:<10} {account.username} / {account.password}")
         if no_serve:
             return
+        worker = self.start_worker()
         self.stdout.write(self.style.SUCCESS(f"Agora is at http://{ADDRESS}/ (Ctrl-C stops it)"))
-        call_command("runserver", ADDRESS, use_reloader=False)
+        try:
+            call_command("runserver", ADDRESS, use_reloader=False)
+        finally:
+            if worker is not None:
+                stop_worker(worker)
+
+    def start_worker(self) -> subprocess.Popen | None:
+        """The database backend's worker as a child process (the other backends need none
+        here: "immediate" runs tasks in the server, "rq" has its own `rqworker`)."""
+        if settings.TASKS_BACKEND != "database":
+            return None
+        self.stdout.write("Task worker started (manage.py db_worker).")
+        return subprocess.Popen(
+            [sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker", "--no-reload"]
+        )
+
+
+def stop_worker(worker: subprocess.Popen, timeout: float = 10) -> None:
+    """SIGTERM lets the worker finish the task in hand; one that does not stop is killed (its
+    task stays RUNNING in the queue: see docs/deploy.md)."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
