@@ -100,3 +100,34 @@ def test_send_once_forgets_a_failed_send_so_a_retry_sends(db, mailoutbox, monkey
     monkeypatch.undo()
     assert send_once("greeting:2", message) is True
     assert len(mailoutbox) == 1
+
+
+def test_a_task_left_running_by_a_killed_worker_is_kept_and_can_be_queued_again(run_worker, capsys):
+    from django.core.management import call_command
+
+    result = flaky.enqueue("e", failures=0)
+    # A worker claimed it, then died before finishing (as under SIGKILL).
+    row = DBTaskResult.objects.get(pk=result.id)
+    row.claim("killed-worker")
+    DBTaskResult.objects.filter(pk=row.pk).update(
+        started_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    run_worker()
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.RUNNING  # no worker takes it again by itself
+    assert "e" not in TRIES
+    call_command("requeue_stale_tasks", "--minutes", "60")
+    assert "1 stale task(s) queued again." in capsys.readouterr().out
+    run_worker()
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.SUCCESSFUL
+    assert TRIES["e"] == 1
+
+
+def test_a_task_running_now_is_not_queued_again(run_worker):
+    from django.core.management import call_command
+
+    result = flaky.enqueue("f", failures=0)
+    DBTaskResult.objects.get(pk=result.id).claim("busy-worker")
+    call_command("requeue_stale_tasks", "--minutes", "60")
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING
