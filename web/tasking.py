@@ -6,7 +6,8 @@ delay that doubles each time (where the backend can defer: the database and RQ b
 the immediate one tries again at once), up to AGORA_TASK_MAX_ATTEMPTS tries in all. Each
 failed try still raises, so its result is FAILED with the traceback (the database backend
 shows them in the admin, under Tasks Database Backend); the last one is logged as an error.
-Tasks must therefore be idempotent: a try may fail after part of its work was done."""
+Tasks must therefore be idempotent: a try may fail after part of its work was done. A retry
+goes to the queue and priority the task was declared with, not those of a `.using()` call."""
 
 from __future__ import annotations
 
