@@ -74,13 +74,25 @@ ALLOWED_HOSTS = env_list(
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = env_str("AGORA_SITE_NAME", "Agora")
-# Where readers reach the site, for the absolute links of mails (a worker has no request to
-# take a host from). Required in production: a mail linking to 127.0.0.1 helps nobody.
-SITE_URL = env_str("AGORA_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# Where readers reach the site, for the absolute links of mails and feeds (a worker has no
+# request to take a host from). In production it should be set; unset, it is https:// and the
+# first of DJANGO_ALLOWED_HOSTS, and `check --deploy` warns (web/checks.py).
+SITE_URL_IS_SET = bool(env_str("AGORA_SITE_URL"))
+if SITE_URL_IS_SET:
+    SITE_URL = env_str("AGORA_SITE_URL").rstrip("/")
+elif DEBUG:
+    SITE_URL = "http://127.0.0.1:8000"
+elif ALLOWED_HOSTS and ALLOWED_HOSTS[0] != "*" and not ALLOWED_HOSTS[0].startswith("."):
+    SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
+else:
+    raise ImproperlyConfigured(
+        "AGORA_SITE_URL is unset and DJANGO_ALLOWED_HOSTS names no host to take it from: "
+        "set AGORA_SITE_URL to the site's address (https://agora.example)"
+    )
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
-        "AGORA_SITE_URL must be the site's address with its scheme (https://agora.example)"
-        + (", required when DJANGO_DEBUG is off" if not DEBUG else "")
+        f"AGORA_SITE_URL must be the site's address with its scheme (https://agora.example), "
+        f"got {SITE_URL!r}"
     )
 
 INSTALLED_APPS = [

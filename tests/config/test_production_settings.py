@@ -176,16 +176,28 @@ def test_without_redis_every_worker_process_sees_the_same_limits_and_page_genera
     assert before_2 == after_2 == after_1  # ...and the second sees the same token
 
 
-def test_debug_off_without_a_site_url_refuses_to_start_and_says_why():
-    result = run_manage(
-        "check",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="agora.example.org",
-        AGORA_SITE_URL="",
+def test_without_a_site_url_production_links_to_the_first_allowed_host_and_check_warns():
+    key = secrets.token_urlsafe(50)
+    common = dict(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=key, AGORA_SITE_URL="")
+    probe = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        DJANGO_ALLOWED_HOSTS="agora.example.org,www.agora.example.org",
+        **common,
     )
+    assert probe.stdout.splitlines()[-1] == "https://agora.example.org", probe.stderr
+    check = run_manage("check", "--deploy", DJANGO_ALLOWED_HOSTS="agora.example.org", **common)
+    assert "agora.W001" in check.stderr and "AGORA_SITE_URL is unset" in check.stderr
+    wildcard = run_manage("check", DJANGO_ALLOWED_HOSTS=".example.org", **common)
+    assert wildcard.returncode != 0
+    assert "AGORA_SITE_URL is unset" in wildcard.stderr
+
+
+def test_a_site_url_without_its_scheme_refuses_to_start():
+    result = run_manage("check", AGORA_SITE_URL="agora.example.org")
     assert result.returncode != 0
-    assert "AGORA_SITE_URL" in result.stderr
+    assert "AGORA_SITE_URL must be the site's address with its scheme" in result.stderr
 
 
 def test_an_unknown_tasks_backend_refuses_to_start_and_says_why():

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from archive.management.commands import demo
+from demo.management.commands import demo
 
 
 class FakeWorker:
