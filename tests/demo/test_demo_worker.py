@@ -42,6 +42,8 @@ def test_the_demo_starts_a_worker_before_serving_and_stops_it_after(monkeypatch,
         return real_call_command(name, *args, **kwargs)
 
     monkeypatch.setattr(demo.subprocess, "Popen", popen)
+    handlers = {}
+    monkeypatch.setattr(demo.signal, "signal", lambda sig, handler: handlers.update({sig: handler}))
     monkeypatch.setattr(demo, "call_command", call_command)
     with pytest.raises(KeyboardInterrupt):
         demo.Command(stdout=io.StringIO()).handle()
@@ -49,6 +51,9 @@ def test_the_demo_starts_a_worker_before_serving_and_stops_it_after(monkeypatch,
     assert worker.args[-2:] == ["db_worker", "--no-reload"]
     assert seen_while_serving == [True]
     assert not worker.running  # stopped with the server
+    # SIGTERM, too, ends the server through its clean-up, which stops the worker.
+    with pytest.raises(SystemExit):
+        handlers[demo.signal.SIGTERM](demo.signal.SIGTERM, None)
 
 
 def test_the_demo_needs_no_worker_when_tasks_run_in_the_server(settings):

@@ -3,6 +3,7 @@ add a few site comments (one featured, one held for review), print the logins an
 127.0.0.1:8000, with a task worker beside the server (mails, rebuilds) that stops with it.
 Running it again changes nothing."""
 
+import signal
 import subprocess
 import sys
 
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         if no_serve:
             return
         worker = self.start_worker()
+        # Stopped by SIGTERM (not only Ctrl-C), the server still stops its worker on the way.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
         self.stdout.write(self.style.SUCCESS(f"Agora is at http://{ADDRESS}/ (Ctrl-C stops it)"))
         try:
             call_command("runserver", ADDRESS, use_reloader=False)
