@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -119,8 +120,10 @@ def account_settings(request: HttpRequest):
 # token, so CSRF protection cannot apply. It is safe to waive: the signed token in the
 # address is the authorization (only the site can make it, for one reader), and the only
 # thing the view can do is turn that reader's notification mail off. GET changes nothing: it
-# shows a button that POSTs (link scanners and previews follow GET links).
+# shows a button that POSTs (link scanners and previews follow GET links). never_cache: the
+# page names the token's reader, so no shared cache may keep it.
 @csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     user_id = user_id_from_unsubscribe_token(token)

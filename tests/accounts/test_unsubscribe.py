@@ -32,6 +32,7 @@ def test_it_shows_a_confirmation_on_get_and_changes_nothing(client, rita):
     assert response.status_code == 200
     assert b"Turn notification mail off" in response.content
     assert b'method="post"' in response.content
+    assert "no-store" in response["Cache-Control"]  # it names the reader: no shared cache
     assert mail_is_on(rita)
 
 
