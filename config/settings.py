@@ -271,6 +271,8 @@ if TASKS_BACKEND == "rq":
 # AGORA_TASK_RETRY_SECONDS, then twice that, and so on between tries.
 AGORA_TASK_MAX_ATTEMPTS = env_int("AGORA_TASK_MAX_ATTEMPTS", 5)
 AGORA_TASK_RETRY_SECONDS = env_int("AGORA_TASK_RETRY_SECONDS", 30)
+# /healthz reports "tasks": "failed" (degraded) once a queued task has waited this long.
+AGORA_TASK_BACKLOG_SECONDS = env_int("AGORA_TASK_BACKLOG_SECONDS", 300)
 if AGORA_TASK_MAX_ATTEMPTS < 1 or AGORA_TASK_RETRY_SECONDS < 0:
     raise ImproperlyConfigured("AGORA_TASK_MAX_ATTEMPTS must be 1 or more, the delay 0 or more")
 

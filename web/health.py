@@ -6,11 +6,15 @@ from __future__ import annotations
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Min
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +38,29 @@ def check_cache() -> None:
         cache.delete(key)
 
 
-CHECKS = {"database": check_database, "cache": check_cache}
+def check_tasks() -> None:
+    """The oldest task ready to run has waited less than AGORA_TASK_BACKLOG_SECONDS: a
+    worker is running and keeping up. Only the database queue can be read from here."""
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return
+    ready = DBTaskResult.objects.ready()
+    oldest = min(
+        filter(
+            None,
+            [
+                ready.filter(run_after=get_date_max()).aggregate(t=Min("enqueued_at"))["t"],
+                ready.exclude(run_after=get_date_max()).aggregate(t=Min("run_after"))["t"],
+            ],
+        ),
+        default=None,
+    )
+    if oldest is not None:
+        waited = (timezone.now() - oldest).total_seconds()
+        if waited > settings.AGORA_TASK_BACKLOG_SECONDS:
+            raise RuntimeError(f"the oldest queued task has waited {waited:.0f} s")
+
+
+CHECKS = {"database": check_database, "cache": check_cache, "tasks": check_tasks}
 # Without these the server cannot answer; without the others it answers more slowly.
 REQUIRED = {"database"}
 
@@ -44,7 +70,8 @@ REQUIRED = {"database"}
 def health(request: HttpRequest) -> JsonResponse:
     """Each dependency "ok" or "failed", and the server's status: "ok"; "degraded" (200: a
     cache outage slows pages but a load balancer must keep sending them here); or "down"
-    (503: the database failed). Reasons go to the log, not to the anonymous caller."""
+    (503: the database failed). "tasks" fails when queued work waits too long (no worker,
+    or too few). Reasons go to the log, not to the anonymous caller."""
     results = {}
     for name, check in CHECKS.items():
         try:

@@ -49,6 +49,7 @@ def test_gunicorn_serves_health_logs_access_and_stops_cleanly(tmp_path):
         AGORA_SQLITE_PATH=str(tmp_path / "db.sqlite3"),  # SELECT 1 needs no tables
         GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="2",
+        AGORA_TASKS_BACKEND="immediate",  # no tables: no queue to read
     )
     environment.pop("DATABASE_URL", None)
     log = tmp_path / "gunicorn.log"
@@ -69,7 +70,9 @@ def test_gunicorn_serves_health_logs_access_and_stops_cleanly(tmp_path):
                     body = response.read()
             except OSError:
                 time.sleep(0.2)
-        assert body == b'{"status": "ok", "database": "ok", "cache": "ok"}', log.read_text()
+        assert body == b'{"status": "ok", "database": "ok", "cache": "ok", "tasks": "ok"}', (
+            log.read_text()
+        )
     finally:
         process.send_signal(signal.SIGTERM)
         returncode = process.wait(timeout=40)

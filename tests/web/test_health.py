@@ -5,7 +5,7 @@ from django.urls import reverse
 def test_healthy_when_the_database_and_the_cache_answer(client, db):
     response = client.get(reverse("health"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "tasks": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -16,7 +16,12 @@ def test_degraded_but_200_naming_the_cache_when_the_cache_fails(client, db, monk
     monkeypatch.setattr(cache, "set", broken_set)
     response = client.get("/healthz")
     assert response.status_code == 200, "a cache outage must not take every server out"
-    assert response.json() == {"status": "degraded", "database": "ok", "cache": "failed"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "failed",
+        "tasks": "ok",
+    }
     assert b"Redis is down" not in response.content, "details go to the log, not the caller"
 
 
@@ -37,7 +42,7 @@ def test_503_naming_the_database_when_the_database_fails(client, db, monkeypatch
     monkeypatch.setattr(health, "connection", DownDatabase())
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "down", "database": "failed", "cache": "ok"}
+    assert response.json() == {"status": "down", "database": "failed", "cache": "ok", "tasks": "ok"}
 
 
 def test_the_database_check_really_queries(db, django_assert_num_queries):
@@ -49,3 +54,27 @@ def test_the_database_check_really_queries(db, django_assert_num_queries):
 
 def test_only_get(client, db):
     assert client.post("/healthz").status_code == 405
+
+
+def test_a_queue_nobody_works_on_shows_as_degraded(client, database_tasks, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from search.tasks import rebuild_search_index
+
+    settings.AGORA_TASK_BACKLOG_SECONDS = 300
+    result = rebuild_search_index.enqueue()
+    assert client.get("/healthz").json()["tasks"] == "ok", "just queued"
+    DBTaskResult.objects.filter(id=result.id).update(
+        enqueued_at=timezone.now() - timedelta(minutes=10)
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "ok",
+        "tasks": "failed",
+    }

@@ -60,7 +60,12 @@ def test_healthz_says_degraded_with_200_while_redis_is_dead(client, redis):
     redis.kill()
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "cache": "failed"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "failed",
+        "tasks": "ok",
+    }
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
 
 
