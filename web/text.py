@@ -101,37 +101,30 @@ def escape_surrogates(json_text: str) -> str:
 
 
 class CleanTextMixin:
-    """Form mixin: every submitted text value passes through clean_text before its field (and
-    its validators and clean_<field>) sees it. Single-line inputs get the single-line rule,
-    textareas the other; passwords are left exactly as typed."""
+    """Form mixin: every text field's cleaned value passes through clean_text (single-line
+    inputs under the single-line rule, textareas under the other; passwords are left exactly
+    as typed). It runs in clean(), after the fields' own validation: a field that refuses
+    control characters with a message (the display name) still does."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.is_bound:
-            self.data = self._clean_text_data(self.data)
-
-    def _clean_text_data(self, data):
-        data = data.copy()
+    def clean(self):
+        cleaned_data = super().clean()
         for name, field in self.fields.items():
-            if not isinstance(field, forms.CharField) or isinstance(
-                field.widget, forms.PasswordInput
+            value = cleaned_data.get(name)
+            if (
+                not isinstance(value, str)
+                or not isinstance(field, forms.CharField)
+                or isinstance(field.widget, forms.PasswordInput)
             ):
                 continue
-            single_line = not isinstance(field.widget, forms.Textarea)
-            key = self.add_prefix(name)
-            if hasattr(data, "getlist"):
-                if key in data:
-                    values = data.getlist(key)
-                    data.setlist(
-                        key,
-                        [
-                            clean_text(v, single_line=single_line) if isinstance(v, str) else v
-                            for v in values
-                        ],
-                    )
-            elif isinstance(data.get(key), str):
-                data[key] = clean_text(data[key], single_line=single_line)
-        return data
+            value = clean_text(value, single_line=not isinstance(field.widget, forms.Textarea))
+            if field.max_length is not None and len(value) > field.max_length:
+                # NFC lengthens a few characters: the column must still hold the value.
+                self.add_error(
+                    name, f"Ensure this value has at most {field.max_length} characters."
+                )
+                continue
+            cleaned_data[name] = value
+        return cleaned_data
 
 
 class CleanTextModelForm(CleanTextMixin, forms.ModelForm):
