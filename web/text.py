@@ -103,28 +103,43 @@ def escape_surrogates(json_text: str) -> str:
 class CleanTextMixin:
     """Form mixin: every text field's cleaned value passes through clean_text (single-line
     inputs under the single-line rule, textareas under the other; passwords are left exactly
-    as typed). It runs in clean(), after the fields' own validation: a field that refuses
-    control characters with a message (the display name) still does."""
+    as typed). It runs after the fields' own validation (and a ModelForm's model validation):
+    a field that refuses control characters with a message (the display name) still does."""
 
     def clean(self):
         cleaned_data = super().clean()
+        if not isinstance(self, forms.BaseModelForm):
+            self._clean_text_values()
+        return cleaned_data
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if isinstance(self, forms.BaseModelForm):
+            for name, value in self._clean_text_values().items():
+                if name in self._meta.model._meta._forward_fields_map:
+                    setattr(self.instance, name, value)
+
+    def _clean_text_values(self) -> dict[str, str]:
+        changed = {}
         for name, field in self.fields.items():
-            value = cleaned_data.get(name)
+            value = self.cleaned_data.get(name)
             if (
                 not isinstance(value, str)
                 or not isinstance(field, forms.CharField)
                 or isinstance(field.widget, forms.PasswordInput)
             ):
                 continue
-            value = clean_text(value, single_line=not isinstance(field.widget, forms.Textarea))
-            if field.max_length is not None and len(value) > field.max_length:
+            cleaned = clean_text(value, single_line=not isinstance(field.widget, forms.Textarea))
+            if cleaned == value:
+                continue
+            if field.max_length is not None and len(cleaned) > field.max_length:
                 # NFC lengthens a few characters: the column must still hold the value.
                 self.add_error(
                     name, f"Ensure this value has at most {field.max_length} characters."
                 )
                 continue
-            cleaned_data[name] = value
-        return cleaned_data
+            self.cleaned_data[name] = changed[name] = cleaned
+        return changed
 
 
 class CleanTextModelForm(CleanTextMixin, forms.ModelForm):
