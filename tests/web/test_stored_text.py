@@ -14,7 +14,7 @@ from lxml import etree
 
 from archive.exporting import export_lines
 from archive.importing import import_paths
-from archive.models import Article, Source
+from archive.models import Article, Author, Source
 from comments.models import Comment
 from tests.moderation.world import make_comment, make_user
 
@@ -147,3 +147,48 @@ def test_a_cleaned_name_that_would_collide_is_left_and_reported(make_source):
     call_command("clean_stored_text", "--model", "Source", stdout=io.StringIO(), stderr=err)
     assert "left as it is" in err.getvalue()
     assert Source.objects.get(pk=other.pk).name == "Courier\x02"
+
+
+def test_a_restore_cleans_its_records_and_says_so(make_article, tmp_path):
+    article = make_article("Ferry")
+    raw_update(Article, article.pk, title="Ferry\x01")
+    raw_update(Source, article.source_id, name="Courier\u202e")
+    lines = list(export_lines())
+    # A lone surrogate, escaped as the export writes it: JSON carries it, no column can.
+    lines = [line.replace('"Ferry\\u0001"', '"Ferry\\u0001\\ud800"') for line in lines]
+    assert any("\\ud800" in line for line in lines)
+    Article.objects.all().delete()
+    Source.objects.all().delete()
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    summary = import_paths([path])
+    assert summary.imported == 1, summary.failures
+    restored = Article.objects.get()
+    assert (restored.title, restored.source.name) == ("Ferry", "Courier")
+    assert any("1 article title" in w for w in summary.warnings), summary.warnings
+    assert any("1 source name" in w for w in summary.warnings), summary.warnings
+
+
+def test_the_admin_cleans_what_it_saves(admin_client, db):
+    response = admin_client.post(
+        reverse("admin:archive_author_add"),
+        {
+            "name": "\u202eMara\x01 Ellison",
+            "slug": "mara",
+            "created_0": "2024-01-01",
+            "created_1": "10:00",
+        },
+    )
+    assert response.status_code == 302
+    assert Author.objects.get().name == "Mara Ellison"
+
+
+def test_a_form_cleans_what_it_saves(client, db):
+    reader = make_user("rita")
+    client.force_login(reader)
+    client.post(
+        reverse("accounts:settings"),
+        {"display_name": "Rita", "bio": "Hi\x01 there\r\n\ufffe", "email": reader.email},
+    )
+    reader.profile.refresh_from_db()
+    assert reader.profile.bio == "Hi there\n"
