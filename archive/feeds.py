@@ -3,7 +3,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from web.feeds import SafeAtom1Feed
-
 from web.reversing import absolute_url
 
 from .models import Article, Source
