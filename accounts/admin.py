@@ -4,11 +4,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from web.text import CleanTextMixin, CleanTextModelForm
+
 from .forms import EMAIL_TAKEN, email_in_use, normalize_email
 from .models import Profile
 
 
 class ProfileInline(admin.StackedInline):
+    form = CleanTextModelForm
     model = Profile
     can_delete = False
     fields = ["display_name", "bio", "email_notifications"]
@@ -29,11 +32,11 @@ class UniqueEmailMixin:
         return email
 
 
-class AgoraUserChangeForm(UniqueEmailMixin, UserChangeForm):
+class AgoraUserChangeForm(CleanTextMixin, UniqueEmailMixin, UserChangeForm):
     pass
 
 
-class AgoraUserCreationForm(UniqueEmailMixin, AdminUserCreationForm):
+class AgoraUserCreationForm(CleanTextMixin, UniqueEmailMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         fields = ("username", "email")
 

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 
 from web.honeypot import HoneypotMixin
+from web.text import CleanTextMixin
 
 from .models import BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_for
 from .tasks import send_password_reset_mail
@@ -32,7 +33,7 @@ def email_in_use(email: str, *, exclude_user=None) -> bool:
     return accounts.exists()
 
 
-class SignUpForm(HoneypotMixin, UserCreationForm):
+class SignUpForm(CleanTextMixin, HoneypotMixin, UserCreationForm):
     honeypot_message = SIGNUP_REFUSED  # the same words as any other refusal
 
     email = forms.EmailField(
@@ -62,7 +63,7 @@ class SignUpForm(HoneypotMixin, UserCreationForm):
         return email
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(CleanTextMixin, forms.Form):
     """What a reader may change about their own account. It is always bound to the signed-in
     user: nothing posted can point it at someone else."""
 

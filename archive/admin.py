@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from web.text import CleanTextMixin, CleanTextModelForm
+
 from . import admin_views
 from .models import Article, ArticleRevision, Author, BoilerplatePattern, Provenance, Source
 
@@ -18,6 +20,7 @@ WEB_ADDRESSES = {models.URLField: {"assume_scheme": "https"}}
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     formfield_overrides = WEB_ADDRESSES
     list_display = ["name", "homepage", "article_total", "created"]
     search_fields = ["name", "homepage"]
@@ -33,6 +36,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["name", "slug", "created"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -68,6 +72,7 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     formfield_overrides = WEB_ADDRESSES
     list_display = [
         "title",
@@ -117,7 +122,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return obj.published_display or "—"
 
 
-class BoilerplatePatternForm(forms.ModelForm):
+class BoilerplatePatternForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = BoilerplatePattern
         fields = ["pattern", "note"]

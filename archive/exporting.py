@@ -36,6 +36,7 @@ from moderation.models import (
     StandingChange,
     UserNote,
 )
+from web.text import escape_surrogates
 
 CHUNK = 500
 
@@ -363,7 +364,7 @@ def export_lines(options: ExportOptions | None = None) -> Iterator[str]:
     options = options or ExportOptions()
     for exporter in EXPORTERS:
         for record in exporter(options):
-            yield json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+            yield escape_surrogates(json.dumps(record, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def export_archive(out: IO[str], *, include_private: bool = False) -> int:

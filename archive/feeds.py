@@ -1,8 +1,8 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 
+from web.feeds import SafeAtom1Feed
 from web.reversing import absolute_url
 
 from .models import Article, Source
@@ -11,7 +11,7 @@ FEED_SIZE = 30
 
 
 class LatestArticlesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
     title = "Agora: new in the archive"
     subtitle = "Articles most recently added to the archive."
 

@@ -26,6 +26,7 @@ from typing import IO
 
 from django.conf import settings
 
+from archive.cleaning import RecordCleaner
 from archive.importers.base import ParsedDocument, ParseError
 from archive.importers.detect import FORMATS, detect_format
 from archive.importers.feed import parse_feed
@@ -468,11 +469,12 @@ def _import_file(
             # A restore writes sources and authors of its own; it is committed on its own too.
             batch.commit(session)
             with item.disk.open("rb") if item.disk else io.BytesIO(item.data) as stream:
-                records = parse_jsonl(read_lines(stream))
+                cleaner = RecordCleaner()
+                records = cleaner.clean(parse_jsonl(read_lines(stream)))
                 result = restore_records(records, dry_run=dry_run, user=user)
             session.cache.clear()
             summary.count("imported", result.counts["article"])
-            summary.warnings += [f"{item.path}: {w}" for w in result.warnings]
+            summary.warnings += [f"{item.path}: {w}" for w in result.warnings + cleaner.warnings]
             return
         if item.disk:  # past the file limit, only an export is read (line by line)
             raise ParseError(

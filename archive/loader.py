@@ -28,6 +28,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
+from archive.cleaning import clean_document
 from archive.importers.base import (
     ParsedComment,
     ParsedDocument,
@@ -240,7 +241,7 @@ def load_document(
     savepoint in the session's current batch, and the session's caches spare looking up the
     same sources and authors again; either way a failure leaves nothing of the document.
     """
-    doc = apply_overrides(doc, overrides)
+    doc, _ = clean_document(apply_overrides(doc, overrides))  # warnings kept in doc.warnings
     fields = _fields(doc)
     if session is None:
         with ImportSession() as alone:

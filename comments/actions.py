@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from archive.models import Article
 from web.markup import render_markdown
+from web.text import clean_text
 
 from .models import (
     Comment,
@@ -46,7 +47,7 @@ class NotAllowed(Exception):
 
 def clean_body(body_source: str) -> str:
     """The body as it will be stored, or CommentRejected with a message for the writer."""
-    body = (body_source or "").replace("\x00", "").replace("\r\n", "\n")
+    body = clean_text(body_source or "")
     if not body.strip():
         raise CommentRejected("Write something first: the comment is empty.")
     if len(body) > MAX_BODY_LENGTH:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from web.text import CleanTextModelForm
+
 from .models import Comment, CommentRevision, Notification, ThreadFollow, ThreadVisit
 
 
@@ -14,6 +16,7 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["id", "article", "author_display", "status", "depth", "is_archived", "created"]
     list_filter = ["status", "is_archived", "is_featured"]
     list_select_related = ["article", "user"]

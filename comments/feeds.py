@@ -1,8 +1,8 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
 
 from archive.models import Article
+from web.feeds import SafeAtom1Feed
 from web.reversing import absolute_url
 
 from .models import Comment
@@ -13,7 +13,7 @@ FEED_SIZE = 50
 class ArticleCommentsFeed(Feed):
     """The newest published comments under one article, as Atom."""
 
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
 
     def get_object(self, request, slug: str) -> Article:
         return get_object_or_404(Article, slug=slug)

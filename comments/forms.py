@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from web.honeypot import HoneypotMixin
+from web.text import CleanTextMixin
 
 from .actions import MAX_BODY_LENGTH, CommentRejected, clean_body
 
@@ -12,7 +13,7 @@ BODY_HELP = (
 )
 
 
-class CommentForm(HoneypotMixin, forms.Form):
+class CommentForm(CleanTextMixin, HoneypotMixin, forms.Form):
     body = forms.CharField(
         label="Your comment",
         strip=False,
@@ -32,7 +33,7 @@ class CommentForm(HoneypotMixin, forms.Form):
             raise forms.ValidationError(error.message) from None
 
 
-class EditForm(forms.Form):
+class EditForm(CleanTextMixin, forms.Form):
     body = CommentForm.base_fields["body"]
 
     clean_body = CommentForm.clean_body

@@ -1,11 +1,14 @@
 from django.contrib import admin, messages
 
+from web.text import CleanTextModelForm
+
 from . import actions
 from .models import Flag, Hold, LogEntry, ModerationSettings, SiteRule, StandingChange, UserNote
 
 
 @admin.register(SiteRule)
 class SiteRuleAdmin(admin.ModelAdmin):
+    form = CleanTextModelForm
     list_display = ["title", "order"]
     list_editable = ["order"]
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from archive.models import CommentPolicy
+from web.text import CleanTextMixin
 
 from .actions import COMMENT_ACTIONS, SETTINGS_FIELDS
 from .models import FlagReason, ModerationSettings, SiteRule
@@ -25,7 +26,7 @@ class ReasonField(forms.CharField):
         return _no_nul(super().clean(value) or "")
 
 
-class CommentActionForm(forms.Form):
+class CommentActionForm(CleanTextMixin, forms.Form):
     """One moderation action on one comment or on a selection (bulk)."""
 
     action = forms.ChoiceField(choices=[(name, name) for name in COMMENT_ACTIONS])
@@ -62,7 +63,7 @@ class BulkActionForm(CommentActionForm):
         return data
 
 
-class FlagForm(forms.Form):
+class FlagForm(CleanTextMixin, forms.Form):
     reason = forms.ChoiceField(choices=FlagReason.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         required=False,
@@ -81,7 +82,7 @@ class FlagForm(forms.Form):
         return data
 
 
-class StandingForm(forms.Form):
+class StandingForm(CleanTextMixin, forms.Form):
     KINDS = [
         ("warn", "Warn"),
         ("suspend", "Suspend until…"),
@@ -107,11 +108,11 @@ class StandingForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(CleanTextMixin, forms.Form):
     body = ReasonField(label="Private note", max_length=5000)
 
 
-class ArticleModerationForm(forms.Form):
+class ArticleModerationForm(CleanTextMixin, forms.Form):
     comment_policy = forms.ChoiceField(choices=CommentPolicy.choices, label="Comment policy")
     discussion_locked = forms.BooleanField(required=False, label="Discussion locked")
     discussion_closes_at = forms.DateTimeField(
@@ -122,7 +123,7 @@ class ArticleModerationForm(forms.Form):
     reason = ReasonField(label="Reason (shown in the public log)")
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(CleanTextMixin, forms.ModelForm):
     reason = ReasonField(required=False, label="Why (optional, kept in the log)")
 
     class Meta:

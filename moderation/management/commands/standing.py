@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from moderation import actions
 from moderation.standing import standing_of
+from web.text import clean_text
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             mod = User.objects.get(username=moderator)
         except User.DoesNotExist as error:
             raise CommandError(str(error)) from None
+        reason = clean_text(reason).strip()
         end = None
         if until:
             try:
