@@ -18,6 +18,9 @@ class ArticleCommentsFeed(Feed):
     def get_object(self, request, slug: str) -> Article:
         return get_object_or_404(Article, slug=slug)
 
+    def feed_extra_kwargs(self, article: Article) -> dict:
+        return {"empty_updated": article.updated}
+
     def title(self, article: Article) -> str:
         return f"Discussion of “{article.title}”"
 

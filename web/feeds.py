@@ -22,6 +22,17 @@ def _safe(value):
 
 
 class SafeAtom1Feed(Atom1Feed):
+    """Also: a feed without dated entries says when its subject last changed (the feed's
+    `empty_updated`) rather than "now", so it is the same bytes, with the same ETag, until
+    something changes, and a reader's conditional GET gets its 304."""
+
+    def latest_post_date(self):
+        if self.feed.get("empty_updated") and not any(
+            item.get("updateddate") or item.get("pubdate") for item in self.items
+        ):
+            return self.feed["empty_updated"]
+        return super().latest_post_date()
+
     def write(self, outfile, encoding):
         self.feed = {key: _safe(value) for key, value in self.feed.items()}
         self.items = [{key: _safe(value) for key, value in item.items()} for item in self.items]

@@ -3,6 +3,8 @@ feeds answer 304 to a reader who already has them."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -79,3 +81,10 @@ def test_zero_turns_public_caching_off(client, article, settings):
 
 def test_healthz_is_never_kept(client, db):
     assert "public" not in control(client.get("/healthz"))
+
+
+def test_an_empty_comment_feed_keeps_its_etag(client, article):
+    url = f"{article.get_absolute_url()}comments/feed/"
+    first = client.get(url)
+    time.sleep(1.1)  # Atom's dates have whole seconds: "now" would have moved on
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
