@@ -160,7 +160,7 @@ TEMPLATES = [
         },
     },
 ]
-# Widgets written out in Python (config/form_rendering.py): the same markup, a fraction of the
+# Widgets written out in Python (web/form_rendering.py): the same markup, a fraction of the
 # time a select with many options takes through the templates.
 FORM_RENDERER = "web.form_rendering.WidgetRenderer"
 
@@ -363,10 +363,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Clients behind these proxies (addresses or networks) are identified by X-Forwarded-For
-# (config/middleware.py), so rate limits and login lockouts see the real address.
+# (web/middleware.py), so rate limits and login lockouts see the real address.
 AGORA_TRUSTED_PROXIES = env_list("AGORA_TRUSTED_PROXIES", [])
 
-# Login throttling (django-axes, config/login_throttle.py): by username AND address together.
+# Login throttling (django-axes, web/login_throttle.py): by username AND address together.
 AXES_ENABLED = env_bool("AGORA_LOGIN_THROTTLE", True)
 AXES_FAILURE_LIMIT = env_int("AGORA_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AGORA_LOGIN_COOLOFF_MINUTES", 15))
@@ -382,7 +382,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Archive behaviour.
 AGORA_ARTICLES_PER_PAGE = env_int("AGORA_ARTICLES_PER_PAGE", 20)
-# Any request body above this is refused with 413 (config/middleware.py), before it is read
+# Any request body above this is refused with 413 (web/middleware.py), before it is read
 # when its length is declared, and as soon as the running total passes it otherwise.
 AGORA_UPLOAD_MAX_BYTES = env_int("AGORA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Reports from this many distinct readers hide a comment until a moderator decides.
@@ -405,7 +405,7 @@ AGORA_IMPORT_EXPIRY_SECONDS = env_int("AGORA_IMPORT_EXPIRY_SECONDS", 3600)
 # notices per page.
 AGORA_THREAD_PAGE_SIZE = env_int("AGORA_THREAD_PAGE_SIZE", 500)
 AGORA_NOTIFICATIONS_PER_PAGE = env_int("AGORA_NOTIFICATIONS_PER_PAGE", 50)
-# Whole pages for anonymous readers, in the shared cache (config/pagecache.py). On by default
+# Whole pages for anonymous readers, in the shared cache (web/pagecache.py). On by default
 # in production (Redis, or the file cache on one machine); off in development, where every
 # change to a template should show at once.
 # Cache-Control for anonymous pages: browsers keep them max-age seconds, shared caches
@@ -414,7 +414,7 @@ AGORA_HTTP_MAX_AGE = env_int("AGORA_HTTP_MAX_AGE", 0 if DEBUG else 30)
 AGORA_HTTP_SHARED_MAX_AGE = env_int("AGORA_HTTP_SHARED_MAX_AGE", 30)
 AGORA_PAGE_CACHE_SECONDS = env_int("AGORA_PAGE_CACHE_SECONDS", 0 if DEBUG else 30)
 
-# Rate limits: name -> (requests, seconds), counted in the shared cache (config/ratelimit.py).
+# Rate limits: name -> (requests, seconds), counted in the shared cache (web/ratelimit.py).
 AGORA_RATE_LIMITS = {
     "post-comment": (env_int("AGORA_RATE_POST_COMMENT", 10), 60),
     "flag": (env_int("AGORA_RATE_FLAG", 20), 3600),

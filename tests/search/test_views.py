@@ -343,7 +343,7 @@ def test_the_page_costs_the_same_queries_whatever_the_results(
 
 
 def test_the_form_s_widgets_are_written_without_the_template_engine(client, corpus):
-    # Each of the source select's options was a template render (config/form_rendering.py).
+    # Each of the source select's options was a template render (web/form_rendering.py).
     response = get(client, q="ferry")
     rendered = [t.name for t in response.templates]
     assert "search/search.html" in rendered
