@@ -17,6 +17,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from web.permissions import can_moderate
+
 from .models import UNKNOWN_COMMENTER, CommentStatus, profile_url
 from .tree import Node
 
@@ -51,7 +53,7 @@ class Viewer:
         user = request.user
         signed_in = user.is_authenticated
         if is_moderator is None:
-            is_moderator = signed_in and user.has_perm("comments.moderate")
+            is_moderator = can_moderate(user)
         return cls(
             user_id=user.pk if signed_in else None,
             is_moderator=is_moderator,
