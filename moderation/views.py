@@ -18,7 +18,7 @@ from archive.models import Article
 from comments.models import Comment, CommentRevision, CommentStatus
 from search.engine import search_comments
 from web.pagination import paginate
-from web.permissions import can_moderate, holds
+from web.permissions import MODERATE, can_moderate, holds
 from web.ratelimit import ratelimit
 
 from . import actions
@@ -43,7 +43,7 @@ QUEUE_PER_PAGE = 25
 LOG_PER_PAGE = 50
 
 
-def moderator_required(perm: str = "comments.moderate"):
+def moderator_required(perm: str = MODERATE):
     """Anonymous visitors are sent to log in; signed-in users without `perm` get 403."""
 
     def decorator(view):

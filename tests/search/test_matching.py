@@ -553,3 +553,12 @@ def test_counts_from_the_index_stop_at_their_cap_too(corpus):
     for source in (articles, comments):
         assert (CappedCount(source, cap=1).count(), CappedCount(source, cap=1).more) == (1, True)
         assert (CappedCount(source, cap=2).count(), CappedCount(source, cap=2).more) == (2, False)
+
+
+def test_an_inactive_moderator_finds_only_what_readers_find(corpus):
+    corpus.moderator.is_active = False
+    assert keys(corpus, found_comments("ferry", corpus.moderator)) == {"engine", "lovely"}
+    assert keys(corpus, found_comments("ferry status:spam", corpus.moderator)) == {
+        "engine",
+        "lovely",
+    }
