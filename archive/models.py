@@ -214,11 +214,6 @@ class ArticleQuerySet(models.QuerySet):
     def published_in_year(self, year: int) -> ArticleQuerySet:
         return self.filter(published__year=year)
 
-    def search(self, q) -> ArticleQuerySet:
-        from search.engine import search_articles  # the search app builds on this one
-
-        return search_articles(self, q)
-
 
 class Article(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")

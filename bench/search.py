@@ -37,21 +37,13 @@ from django.test.utils import override_settings
 from archive.models import Article
 from bench.registry import database_time, register, target
 from comments.models import Comment
+from search.backends import backend
 from search.backends.sqlite import compile_match, tier_match
-from search.engine import (
-    TIERS,
-    CappedCount,
-    IndexTier,
-    article_count_source,
-    articles_by_relevance,
-    backend,
-    comment_count_source,
-    comments_by_relevance,
-    search_articles,
-    search_comments,
-    without_words,
-)
+from search.counting import CappedCount, article_count_source, comment_count_source
 from search.query import parse
+from search.querying import search_articles, search_comments
+from search.ranking import articles_by_relevance, comments_by_relevance, without_words
+from search.results import TIERS, IndexTier
 
 FULL = {"articles": 50_000, "comments": 500_000, "sources": 40, "authors": 800, "users": 2000}
 QUICK = {"articles": 2_000, "comments": 20_000, "sources": 10, "authors": 80, "users": 100}

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from archive.models import Article
 from web.markup import render_markdown
+from web.permissions import can_moderate
 from web.text import clean_text
 
 from .models import (
@@ -152,7 +153,7 @@ def can_delete(user, comment: Comment) -> bool:
 def can_read_history(user, comment: Comment) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    return comment.user_id == user.pk or user.has_perm("comments.moderate")
+    return comment.user_id == user.pk or can_moderate(user)
 
 
 def edit_comment(user, comment: Comment, body_source: str) -> Comment:

@@ -24,6 +24,7 @@ from moderation.models import StandingChange, StandingKind
 from moderation.queue import flagged_ids, removal_entries
 from moderation.standing import posting_block_for
 from web.errors import UserFacingBadRequest
+from web.permissions import can_moderate
 from web.sanitize import html_to_text
 
 from .forms import CommentForm
@@ -116,12 +117,7 @@ def with_reader_state(articles: QuerySet, user) -> QuerySet:
 
 
 def reader_moderates(article: Article, user) -> bool:
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    known = getattr(article, "reader_moderates", None)
-    return user.has_perm("comments.moderate") if known is None else bool(known)
+    return can_moderate(user, holds_moderate=getattr(article, "reader_moderates", None))
 
 
 def parse_sort(value: str | None) -> str:

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from archive.models import Article
+from web.permissions import can_moderate
 from web.reversing import cached_reverse
 
 
@@ -31,22 +32,16 @@ class CommentQuerySet(models.QuerySet):
         kept so that replies keep their place; pending comments only for their author and
         moderators; spam only for moderators. Pass `is_moderator` when it is known already
         (the article page reads it with the article) to spare the permission queries."""
-        if user is not None and user.is_authenticated:
-            if is_moderator is None:
-                is_moderator = user.has_perm("comments.moderate")
-            if is_moderator:
-                return self.all()
+        if is_moderator is None:
+            is_moderator = can_moderate(user)
+        if is_moderator and user is not None and user.is_authenticated:
+            return self.all()
         shown = Q(
             status__in=[CommentStatus.PUBLISHED, CommentStatus.REMOVED, CommentStatus.DELETED]
         )
         if user is not None and user.is_authenticated:
             shown |= Q(status=CommentStatus.PENDING, user=user)
         return self.filter(shown)
-
-    def search(self, q, viewer) -> CommentQuerySet:
-        from search.engine import search_comments  # the search app builds on this one
-
-        return search_comments(self, q, viewer)
 
 
 class Comment(models.Model):
@@ -86,7 +81,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "position", "id"], name="comment_thread_idx"),
             # commenter:NAME finds an archived author's comments by this index, not by
-            # reading every comment (see search.engine.search_comments).
+            # reading every comment (see search.querying.search_comments).
             models.Index(
                 Lower("archived_author_name"),
                 name="comment_archived_author_idx",

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+
+from web.permissions import can_moderate
 
 from .models import UNKNOWN_COMMENTER, CommentStatus, profile_url
 from .tree import Node
@@ -51,7 +55,7 @@ class Viewer:
         user = request.user
         signed_in = user.is_authenticated
         if is_moderator is None:
-            is_moderator = signed_in and user.has_perm("comments.moderate")
+            is_moderator = can_moderate(user)
         return cls(
             user_id=user.pk if signed_in else None,
             is_moderator=is_moderator,
@@ -140,9 +144,6 @@ class ModerationControls:
         removals: dict[int, str] | None = None,
         next_url: str = "",
     ) -> None:
-        from django.middleware.csrf import get_token
-        from django.template.loader import get_template
-
         self.template = get_template("moderation/_comment_actions.html")
         self.is_moderator = is_moderator
         self.flagged = flagged
@@ -275,68 +276,100 @@ class RowRenderer:
         )
 
     def row(self, node: Node, *, with_structure: bool = True) -> SafeString:
-        v = self.viewer
         pk = node.id
-        status = node.status
-        placeholder = _PLACEHOLDERS.get(status)
+        gone = node.status in _PLACEHOLDERS
+        classes, head, badges, body = self._placeholder(node) if gone else self._shown(node)
+        classes, badges = self._marks(node, classes, badges, gone=gone)
+        permalink = f"{self.permalink[0]}{pk}{self.permalink[1]}"
+        when = self.time(node.created) if node.created is not None else "date unknown"
+        edited = self._edited(node, gone=gone)
+        actions = self._actions(node, permalink, gone=gone)
+        mod = self.controls.html(node) if self.controls is not None else ""
+        html = (
+            f'<li class="{classes}" id="c{pk}" data-depth="{node.level}">'
+            '<article class="comment__box">'
+            f'<p class="comment__meta">{head}{badges} <a class="comment__time" '
+            f'href="{permalink}">{when}</a>{edited}</p>'
+            f'<div class="comment__body">{body}</div>'
+            f'<p class="comment__actions">{actions}</p>{mod}</article>'
+        )
+        if not with_structure:
+            return SafeString(html + "</li>")
+        return SafeString(html + self._structure(node))
+
+    def _placeholder(self, node: Node) -> tuple[str, str, str, str]:
+        """Classes, head, badges and body of a removed or deleted comment: a placeholder that
+        keeps its replies in place, linked to the public log entry that says why."""
+        placeholder = _PLACEHOLDERS[node.status]
+        controls = self.controls
+        entry_url = controls.removals.get(node.id) if controls is not None else None
+        if entry_url:
+            # Why it was removed: the public log entry (its rule and reason).
+            placeholder = f'<a href="{entry_url}" title="Why: the moderation log">{placeholder}</a>'
+        body = f'<p class="comment__placeholder">{placeholder}</p>'
+        if node.status == _REMOVED and self.viewer.is_moderator:
+            body += (
+                '<div class="comment__removed-text"><p class="meta">Removed text, shown '
+                f"to moderators:</p>{node.body_html}</div>"
+            )
+        classes = "comment comment--archived" if node.is_archived else "comment"
+        head = '<span class="comment__author comment__author--gone">—</span>'
+        return f"{classes} comment--placeholder", head, "", body
+
+    def _shown(self, node: Node) -> tuple[str, str, str, str]:
+        """Classes, head, badges and body of a comment shown with its text."""
         classes = "comment comment--archived" if node.is_archived else "comment"
         badges = ""
-        controls = self.controls
-        if placeholder:
-            classes += " comment--placeholder"
-            head = '<span class="comment__author comment__author--gone">—</span>'
-            entry_url = controls.removals.get(pk) if controls is not None else None
-            if entry_url:
-                # Why it was removed: the public log entry (its rule and reason).
-                placeholder = (
-                    f'<a href="{entry_url}" title="Why: the moderation log">{placeholder}</a>'
-                )
-            body = f'<p class="comment__placeholder">{placeholder}</p>'
-            if status == _REMOVED and v.is_moderator:
-                body += (
-                    '<div class="comment__removed-text"><p class="meta">Removed text, shown '
-                    f"to moderators:</p>{node.body_html}</div>"
-                )
-        else:
-            head = self.author_html(node)
-            body = node.body_html
-            if status == _PENDING:
-                classes += " comment--pending"
-                badges = ' <span class="badge badge--pending">awaiting review</span>'
-            elif status == _SPAM:
-                classes += " comment--spam"
-                badges = ' <span class="badge badge--spam">spam</span>'
-        if node.is_featured and status == _PUBLISHED:
+        if node.status == _PENDING:
+            classes += " comment--pending"
+            badges = ' <span class="badge badge--pending">awaiting review</span>'
+        elif node.status == _SPAM:
+            classes += " comment--spam"
+            badges = ' <span class="badge badge--spam">spam</span>'
+        return classes, self.author_html(node), badges, node.body_html
+
+    def _marks(self, node: Node, classes: str, badges: str, *, gone: bool) -> tuple[str, str]:
+        """The row's classes and badges with its featured and new marks added."""
+        if node.is_featured and node.status == _PUBLISHED:
             classes += " comment--featured"
             badges += ' <span class="badge badge--featured">featured</span>'
+        seen_at = self.viewer.seen_at
         created = node.created
         if (
-            v.seen_at is not None
+            seen_at is not None
             and created is not None
-            and created > v.seen_at
-            and node.user_id != v.user_id
-            and not placeholder
+            and created > seen_at
+            and node.user_id != self.viewer.user_id
+            and not gone
         ):
             classes += " comment--new"
             badges += ' <span class="badge badge--new">new</span>'
-        permalink = f"{self.permalink[0]}{pk}{self.permalink[1]}"
-        when = self.time(created) if created is not None else "date unknown"
-        edited = ""
-        if node.edited and (not placeholder or v.is_moderator):
-            if v.is_moderator and self.revisions[0]:
-                # Moderators compare the versions (moderation's diff of CommentRevision).
-                edited = (
-                    f' <a class="comment__edited" href="{self.revisions[0]}{pk}'
-                    f'{self.revisions[1]}">edited {self.time(node.edited)}</a>'
-                )
-            else:
-                edited = f' <span class="comment__edited">edited {self.time(node.edited)}</span>'
+        return classes, badges
+
+    def _edited(self, node: Node, *, gone: bool) -> str:
+        """When it was edited; moderators get a link to compare the versions."""
+        moderator = self.viewer.is_moderator
+        if not node.edited or (gone and not moderator):
+            return ""
+        if moderator and self.revisions[0]:
+            # Moderators compare the versions (moderation's diff of CommentRevision).
+            return (
+                f' <a class="comment__edited" href="{self.revisions[0]}{node.id}'
+                f'{self.revisions[1]}">edited {self.time(node.edited)}</a>'
+            )
+        return f' <span class="comment__edited">edited {self.time(node.edited)}</span>'
+
+    def _actions(self, node: Node, permalink: str, *, gone: bool) -> str:
+        """Reply (or "replies locked"), Link, and the author's Edit, Delete and History."""
+        v = self.viewer
+        pk = node.id
+        status = node.status
         if v.can_post and status == _PUBLISHED and not node.replies_locked:
             actions = (
                 f'<a class="comment__reply" href="{v.reply_url}?parent={pk}#comment-form"'
                 f' data-reply-to="{pk}">Reply</a> · '
             )
-        elif node.replies_locked and not placeholder:
+        elif node.replies_locked and not gone:
             actions = '<span class="meta">replies locked</span> · '
         else:
             actions = ""
@@ -351,36 +384,31 @@ class RowRenderer:
                 actions += f' · <a href="{self.history[0]}{pk}{self.history[1]}">History</a>'
         elif node.edited and v.is_moderator and node.user_id is not None:
             actions += f' · <a href="{self.history[0]}{pk}{self.history[1]}">History</a>'
-        mod = controls.html(node) if controls is not None else ""
-        html = (
-            f'<li class="{classes}" id="c{pk}" data-depth="{node.level}">'
-            '<article class="comment__box">'
-            f'<p class="comment__meta">{head}{badges} <a class="comment__time" '
-            f'href="{permalink}">{when}</a>{edited}</p>'
-            f'<div class="comment__body">{body}</div>'
-            f'<p class="comment__actions">{actions}</p>{mod}</article>'
-        )
-        if not with_structure:
-            return SafeString(html + "</li>")
+        return actions
+
+    def _structure(self, node: Node) -> str:
+        """What follows the row in the flat list: its replies' list opening, or its end (with
+        a "Continue this thread" link where the thread is cut) and the lists it closes."""
+        pk = node.id
         if node.opens:
             count = node.descendants
-            html += (
+            return (
                 f'<details open class="comment__replies" data-branch="{pk}">'
                 f'<summary><span class="comment__replies-count">{count} '
                 f"{_PLURAL[count == 1]}</span></summary>"
                 f'<ol class="thread__list">'
             )
-        else:
-            if node.cut:
-                html += (
-                    f'<p class="comment__continue"><a href="{self.continue_url[0]}{pk}'
-                    f'{self.continue_url[1]}">'
-                    f"Continue this thread ({node.descendants} more) →</a></p>"
-                )
-            html += "</li>"
-            if node.closes > 0:
-                html += _CLOSE * node.closes
-        return SafeString(html)
+        html = ""
+        if node.cut:
+            html += (
+                f'<p class="comment__continue"><a href="{self.continue_url[0]}{pk}'
+                f'{self.continue_url[1]}">'
+                f"Continue this thread ({node.descendants} more) →</a></p>"
+            )
+        html += "</li>"
+        if node.closes > 0:
+            html += _CLOSE * node.closes
+        return html
 
     def rows(self, nodes: list[Node]) -> list[SafeString]:
         return [self.row(node) for node in nodes]

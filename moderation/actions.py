@@ -15,6 +15,7 @@ from django.utils import timezone
 from archive.models import Article, CommentPolicy
 from comments.actions import notify_about_published_comment
 from comments.models import Comment, CommentStatus
+from web.permissions import require
 
 from .models import (
     Flag,
@@ -36,17 +37,6 @@ MODERATORS_GROUP = "Moderators"
 
 class AlreadyFlagged(ValidationError):
     pass
-
-
-def is_moderator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active) and user.has_perm(
-        "comments.moderate"
-    )
-
-
-def check_moderator(user, perm: str = "comments.moderate") -> None:
-    if not (user and user.is_authenticated and user.is_active and user.has_perm(perm)):
-        raise PermissionDenied("Only moderators can do this.")
 
 
 def _log(
@@ -90,7 +80,7 @@ def _set_status(
     reason: str = "",
     only_from: tuple[str, ...] = (),
 ) -> LogEntry:
-    check_moderator(moderator)
+    require(moderator)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         if only_from and comment.status not in only_from:
@@ -153,7 +143,7 @@ def restore_comment(moderator, comment: Comment, *, reason: str = "") -> LogEntr
 def _set_flag(
     moderator, comment: Comment, field: str, value: bool, action: str, reason: str
 ) -> LogEntry:
-    check_moderator(moderator)
+    require(moderator)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         before = {field: getattr(comment, field)}
@@ -259,7 +249,7 @@ def flag_comment(reader, comment: Comment, reason: str, note: str = "") -> Flag:
 def _change_standing(
     moderator, user, kind: str, action: str, reason: str, until: datetime.datetime | None = None
 ) -> StandingChange:
-    check_moderator(moderator, "moderation.manage_standing")
+    require(moderator, "moderation.manage_standing")
     if not reason.strip():
         raise ValidationError("Give a reason.")
     if user.pk == moderator.pk:
@@ -306,7 +296,7 @@ def restore_user(moderator, user, reason: str) -> StandingChange:
 
 
 def add_user_note(moderator, user, body: str) -> UserNote:
-    check_moderator(moderator)
+    require(moderator)
     if not body.strip():
         raise ValidationError("The note is empty.")
     return UserNote.objects.create(user=user, author=moderator, body=body.strip()[:5000])
@@ -318,7 +308,7 @@ def add_user_note(moderator, user, body: str) -> UserNote:
 def _change_article(
     moderator, article: Article, changes: dict, action: str, reason: str
 ) -> LogEntry:
-    check_moderator(moderator)
+    require(moderator)
     if not reason.strip():
         raise ValidationError("Give a reason.")
     with transaction.atomic():
@@ -379,7 +369,7 @@ SETTINGS_FIELDS = [
 
 
 def update_settings(moderator, values: dict, reason: str = "") -> LogEntry:
-    check_moderator(moderator, "moderation.change_settings")
+    require(moderator, "moderation.change_settings")
     with transaction.atomic():
         current = ModerationSettings.load()
         current = ModerationSettings.objects.select_for_update().get(pk=current.pk)
@@ -400,14 +390,14 @@ def update_settings(moderator, values: dict, reason: str = "") -> LogEntry:
 
 
 def add_moderator(admin, user) -> LogEntry:
-    check_moderator(admin, "moderation.manage_moderators")
+    require(admin, "moderation.manage_moderators")
     with transaction.atomic():
         user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
         return _log(admin, LogAction.ADD_MODERATOR, user=user)
 
 
 def remove_moderator(admin, user) -> LogEntry:
-    check_moderator(admin, "moderation.manage_moderators")
+    require(admin, "moderation.manage_moderators")
     with transaction.atomic():
         user.groups.remove(Group.objects.get(name=MODERATORS_GROUP))
         return _log(admin, LogAction.REMOVE_MODERATOR, user=user)

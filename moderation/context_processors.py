@@ -1,5 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
+from web.permissions import can_moderate
+
 
 def moderation(request) -> dict:
     """`user_moderates` for the header's "Moderation" link. Lazy, and it reuses what a page
@@ -11,6 +13,6 @@ def moderation(request) -> dict:
 
     def known() -> bool:
         value = getattr(request, "agora_moderates", None)
-        return user.has_perm("comments.moderate") if value is None else bool(value)
+        return can_moderate(user, holds_moderate=value)
 
     return {"user_moderates": SimpleLazyObject(known)}

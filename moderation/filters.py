@@ -1,12 +1,13 @@
+from collections.abc import Callable
+
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from archive.models import Source
 from comments.models import CommentStatus
 
 from .models import Flag, FlagReason, Hold, HoldRule, LogAction, LogEntry
-from .queue import filter_text
 
 DATE = forms.DateInput(attrs={"type": "date"})
 REASONS = [(f"flag:{v}", f"Flag: {label}") for v, label in FlagReason.choices] + [
@@ -15,7 +16,10 @@ REASONS = [(f"flag:{v}", f"Flag: {label}") for v, label in FlagReason.choices] +
 
 
 class QueueFilter(django_filters.FilterSet):
-    """The queue's filters; every value lives in the URL so actions can return to it."""
+    """The queue's filters; every value lives in the URL so actions can return to it.
+
+    The text filter is the site's full-text search, which sits beside moderation, not below
+    it: the view passes it in as `search_text(queryset, q, viewer)`."""
 
     article = django_filters.CharFilter(
         field_name="article__slug", label="Article (slug)", max_length=255
@@ -45,6 +49,10 @@ class QueueFilter(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="filter_q", label="Text", max_length=200)
 
+    def __init__(self, *args, search_text: Callable[[QuerySet, str, object], QuerySet], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search_text = search_text
+
     def filter_reason(self, queryset, name, value):
         kind, _, code = value.partition(":")
         model = Flag if kind == "flag" else Hold
@@ -54,7 +62,7 @@ class QueueFilter(django_filters.FilterSet):
         )
 
     def filter_q(self, queryset, name, value):
-        return filter_text(queryset, value, getattr(self.request, "user", None))
+        return self.search_text(queryset, value, getattr(self.request, "user", None))
 
 
 class LogFilter(django_filters.FilterSet):

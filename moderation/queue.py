@@ -23,15 +23,6 @@ TABS = {
 NEW_DAYS = 14
 
 
-def filter_text(queryset: QuerySet, q: str, viewer) -> QuerySet:
-    """The queue's text filter: the site's full-text search and its query language
-    (`Comment.objects.search`), which lets moderators find comments in every state."""
-    q = q.strip()
-    if not q:
-        return queryset
-    return queryset.search(q, viewer)
-
-
 def queue(tab: str) -> QuerySet:
     comments = Comment.objects.select_related(
         "article", "user__profile", "parent__user"

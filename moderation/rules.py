@@ -12,6 +12,7 @@ from django.utils import timezone
 from archive.models import Article, CommentPolicy
 from comments.models import Comment, CommentStatus
 from comments.screening import Screening
+from web.permissions import can_moderate
 
 from .models import Hold, HoldRule, ModerationSettings
 from .standing import posting_block_for
@@ -67,7 +68,7 @@ def screen_comment(user, article: Article, body_source: str, parent=None) -> Scr
         )
 
     holds: list[tuple[str, str]] = []
-    is_moderator = user.has_perm("comments.moderate")
+    is_moderator = can_moderate(user)
     suspect = find_word(rules.word_list(rules.suspect_words), body_source)
     if suspect:
         holds.append((HoldRule.SUSPECT_WORD, suspect))

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from archive.models import Article
 from comments.models import Comment, CommentRevision, CommentStatus
+from search.engine import search_comments
 from web.pagination import paginate
+from web.permissions import MODERATE, can_moderate, holds
 from web.ratelimit import ratelimit
 
 from . import actions
@@ -41,7 +43,7 @@ QUEUE_PER_PAGE = 25
 LOG_PER_PAGE = 50
 
 
-def moderator_required(perm: str = "comments.moderate"):
+def moderator_required(perm: str = MODERATE):
     """Anonymous visitors are sent to log in; signed-in users without `perm` get 403."""
 
     def decorator(view):
@@ -49,7 +51,7 @@ def moderator_required(perm: str = "comments.moderate"):
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(perm):
+            if not holds(request.user, perm):
                 raise PermissionDenied("Only moderators can see this page.")
             return view(request, *args, **kwargs)
 
@@ -78,6 +80,15 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 # The queue ----------------------------------------------------------------------------------
 
 
+def filter_text(queryset: QuerySet, q: str, viewer) -> QuerySet:
+    """The queue's text filter: the site's full-text search and its query language
+    (`search.engine.search_comments`), which lets moderators find comments in every state."""
+    q = q.strip()
+    if not q:
+        return queryset
+    return search_comments(queryset, q, viewer)
+
+
 @require_safe
 @moderator_required()
 def queue_view(request: HttpRequest):
@@ -87,7 +98,9 @@ def queue_view(request: HttpRequest):
     params = request.GET.copy()
     params.pop("tab", None)
     params.pop("page", None)
-    filterset = QueueFilter(params or None, queryset=queue(tab), request=request)
+    filterset = QueueFilter(
+        params or None, queryset=queue(tab), request=request, search_text=filter_text
+    )
     status = 200
     if filterset.is_bound and not filterset.is_valid():
         comments, status = Comment.objects.none(), 400
@@ -427,7 +440,7 @@ def log_entry(request: HttpRequest, pk: int):
     return render(
         request,
         "moderation/log_entry.html",
-        {"entry": entry, "is_moderator": actions.is_moderator(request.user)},
+        {"entry": entry, "is_moderator": can_moderate(request.user)},
     )
 
 

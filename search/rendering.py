@@ -3,7 +3,7 @@
 Written as a template loop, the page's 20 results cost about 2 ms of a 10 ms page: each row
 resolves some 25 variables through the template engine. Here each row is assembled with
 explicit escaping (the standard library's `escape`, as Django's but without its check
-for lazy strings), around the snippet, which `engine.highlight` has already escaped
+for lazy strings), around the snippet, which `snippets.highlight` has already escaped
 and marked up. The markup is what `search/search.html` wrapped each row in before; a test
 compares its text and links with the objects it shows. As in `comments.rendering`, which
 builds the rows of a thread the same way.

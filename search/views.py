@@ -10,6 +10,7 @@ from archive.models import Article, Author
 from comments.models import Comment, CommentStatus
 from web.markup import markdown_text
 from web.pagination import paginate
+from web.permissions import can_moderate
 from web.ratelimit import client_key, hit, too_many_requests
 
 from . import engine, rendering
@@ -28,7 +29,7 @@ def search(request: HttpRequest):
 
     form = SearchForm(_without_nul(request.GET))
     form.is_valid()  # errors are shown beside the fields; bad values are left out
-    moderator = engine.is_moderator(request.user)
+    moderator = can_moderate(request.user)
     query = parse(form.cleaned_data.get("q", ""), moderator=moderator)
     # An in: typed in the box wins over the tab the form was on.
     tab = query.scope or form.data.get("in") or "articles"
@@ -151,14 +152,14 @@ def _article_results(form: SearchForm, query: Query, sort: str) -> QuerySet | Ra
 
     if sort == "relevance" and query.must:
         return engine.articles_by_relevance(query, narrow, filtered=_has_filters(form))
-    qs = narrow(Article.objects.search(query))
+    qs = narrow(engine.search_articles(Article.objects.all(), query))
     return qs.oldest() if sort == "oldest" else qs.newest()
 
 
 def _comment_results(
     form: SearchForm, query: Query, sort: str, viewer, *, listed: bool = True
 ) -> QuerySet | engine.IndexRanked:
-    qs = Comment.objects.search(query, viewer).filter(
+    qs = engine.search_comments(Comment.objects.all(), query, viewer).filter(
         _form_filters(form, source="article__source__slug", author="article__authors", date=None),
         _comment_days(form),
     )
@@ -166,7 +167,8 @@ def _comment_results(
         return qs
     qs = _comment_rows(qs)
     if sort == "relevance" and query.must:
-        shown = _comment_rows(Comment.objects.search(engine.without_words(query), viewer))
+        unworded = engine.without_words(query)
+        shown = _comment_rows(engine.search_comments(Comment.objects.all(), unworded, viewer))
         return engine.comments_by_relevance(qs, query, shown=shown, filtered=_has_filters(form))
     if sort == "oldest":
         return qs.order_by("created", "id")

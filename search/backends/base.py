@@ -1,4 +1,4 @@
-"""What every engine does; `search.engine` picks one by `connection.vendor`."""
+"""What every engine does; `search.backends.backend()` picks one by `connection.vendor`."""
 
 from __future__ import annotations
 

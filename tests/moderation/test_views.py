@@ -11,7 +11,8 @@ from django.utils import timezone
 from comments.models import Comment, CommentStatus
 from moderation import actions
 from moderation.models import Flag, Hold, HoldRule, LogEntry, ModerationSettings, SiteRule
-from moderation.queue import filter_text, flagged_ids
+from moderation.queue import flagged_ids
+from moderation.views import filter_text
 
 from .world import make_comment, make_user
 

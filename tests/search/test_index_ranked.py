@@ -10,11 +10,11 @@ from search.engine import (
     IndexRanked,
     by_relevance,
     comments_by_relevance,
-    is_moderator,
     search_comments,
     without_words,
 )
 from search.query import parse
+from web.permissions import can_moderate
 
 from .conftest import add_comment
 
@@ -35,12 +35,12 @@ def gulls(corpus):
 
 
 def ranked(q, viewer):
-    query = parse(q, moderator=is_moderator(viewer))
+    query = parse(q, moderator=can_moderate(viewer))
     return by_relevance(search_comments(Comment.objects.all(), query, viewer))
 
 
 def fast_ranked(q, viewer, **options):
-    query = parse(q, moderator=is_moderator(viewer))
+    query = parse(q, moderator=can_moderate(viewer))
     shown = search_comments(Comment.objects.all(), without_words(query), viewer)
     return comments_by_relevance(ranked(q, viewer), query, shown=shown, **options)
 
