@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "search",
+    "imports",
+    "backup",
     "demo",
     "bench",
 ]
