@@ -93,7 +93,7 @@ def storage_floor() -> float:
     database less, so against the parse time it tells how far down the database part can go.
     The copies are dropped afterwards.
     """
-    from imports.loader import ImportSession
+    from imports.writer import ImportSession
 
     copies = {table: FLOOR_PREFIX + table for table in FLOOR_TABLES}
     start = time.perf_counter()
