@@ -19,7 +19,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import profile_for
-from backup.reading import BackupError, parse_jsonl, read_lines
+from backup.reading import BackupError, parse_jsonl
 from backup.restore import restore_records
 from bench.loadtest import manage, throwaway_database
 from comments import actions as comment_actions
