@@ -5,13 +5,12 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from web.text import CleanTextMixin, CleanTextModelForm
 
-from . import admin_views
 from .models import Article, ArticleRevision, Author, BoilerplatePattern, Provenance, Source
 
 # Addresses typed without a scheme get https:// (Django 6's default; 5.2 still adds http://).
@@ -99,18 +98,6 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     inlines = [RevisionInline, ProvenanceInline]
     change_list_template = "admin/archive/article/change_list.html"
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("import/", wrap(admin_views.import_upload), name="archive_article_import"),
-            path(
-                "import/<str:token>/",
-                wrap(admin_views.import_preview),
-                name="archive_article_import_preview",
-            ),
-            *super().get_urls(),
-        ]
 
     def save_model(self, request, obj, form, change):
         # Admins may paste HTML; it is sanitized like every other path into a page.

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import hashlib
 from urllib.parse import urlsplit
 
@@ -12,6 +11,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 
+from archive.dates import format_partial_date, iso_partial_date
 from web.reversing import cached_reverse
 from web.sanitize import clean_html, html_to_text, word_count
 
@@ -272,13 +272,7 @@ class Article(models.Model):
     @property
     def published_iso(self) -> str:
         """The date as far as it is known: YYYY-MM-DD, YYYY-MM or YYYY."""
-        if self.published is None:
-            return ""
-        if self.published_precision == DatePrecision.YEAR:
-            return f"{self.published:%Y}"
-        if self.published_precision == DatePrecision.MONTH:
-            return f"{self.published:%Y-%m}"
-        return self.published.isoformat()
+        return iso_partial_date(self.published, self.published_precision)
 
     @property
     def discussion_is_open(self) -> bool:
@@ -305,17 +299,6 @@ class Article(models.Model):
     @staticmethod
     def hash_content(title: str, body_text: str) -> str:
         return hashlib.sha256(f"{title}\n\n{body_text}".encode()).hexdigest()
-
-
-def format_partial_date(value: datetime.date | None, precision: str) -> str:
-    """ "21 April 2008", "April 2008" or "2008" according to what is known."""
-    if value is None:
-        return ""
-    if precision == DatePrecision.YEAR:
-        return str(value.year)
-    if precision == DatePrecision.MONTH:
-        return f"{value:%B} {value.year}"
-    return f"{value.day} {value:%B} {value.year}"
 
 
 class ArticleRevision(models.Model):

@@ -12,9 +12,9 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from archive.importers.base import ParsedComment, ParsedDocument
-from archive.importers.text import parse_text, write_text
 from bench.registry import database_time, register, target
+from imports.parsers.base import ParsedComment, ParsedDocument
+from imports.parsers.text import parse_text, write_text
 from search.backends.sqlite import FTS_TABLES
 from search.engine import backend as search_backend
 from search.sql import ARTICLE_HEAD_VECTOR, ARTICLE_VECTOR, COMMENT_VECTOR
@@ -93,7 +93,7 @@ def storage_floor() -> float:
     database less, so against the parse time it tells how far down the database part can go.
     The copies are dropped afterwards.
     """
-    from archive.loader import ImportSession
+    from imports.writer import ImportSession
 
     copies = {table: FLOOR_PREFIX + table for table in FLOOR_TABLES}
     start = time.perf_counter()
@@ -180,7 +180,7 @@ def _index_copies(cursor) -> None:
 @register("import")
 def import_bench(*, quick: bool, log) -> dict:
     """Import generated text articles with 50 comments each into a throwaway database."""
-    from archive.importing import import_paths
+    from imports.pipeline import import_paths
 
     count, per_article = (100, 50) if quick else (2000, 50)
     with tempfile.TemporaryDirectory(prefix="agora-bench-") as tmp:
@@ -203,7 +203,7 @@ def import_bench(*, quick: bool, log) -> dict:
         try:
             log(f"importing into {connection.vendor} ({connection.settings_dict['NAME']})…")
             # As in production: with DEBUG on, Django also logs every statement it runs.
-            with override_settings(DEBUG=False), database_time("archive.loader.copy_rows") as db:
+            with override_settings(DEBUG=False), database_time("imports.writer.copy_rows") as db:
                 start = time.perf_counter()
                 summary = import_paths([folder], format="text")
                 whole_seconds = time.perf_counter() - start

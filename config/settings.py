@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "search",
+    "imports",
+    "backup",
     "demo",
     "bench",
 ]
@@ -389,7 +391,7 @@ AGORA_UPLOAD_MAX_BYTES = env_int("AGORA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # What screens a new comment before it is stored (comments.screening.Screener).
 AGORA_COMMENT_SCREENER = env_str("AGORA_COMMENT_SCREENER", "moderation.rules.RuleScreener")
 AGORA_FLAG_HIDE_THRESHOLD = env_int("AGORA_FLAG_HIDE_THRESHOLD", 3)
-# Imports (archive/importing.py): zip archives and files are refused beyond these.
+# Imports (imports/pipeline.py): zip archives and files are refused beyond these.
 AGORA_IMPORT_MAX_FILES = env_int("AGORA_IMPORT_MAX_FILES", 1000)
 AGORA_IMPORT_MAX_TOTAL_BYTES = env_int("AGORA_IMPORT_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
 # One file (or zip member): by default what one admin upload may carry, so that a file too big

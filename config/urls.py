@@ -5,6 +5,8 @@ from web.health import health
 
 urlpatterns = [
     path("healthz", health, name="health"),
+    # The article import pages sit under the article admin, ahead of its catch-all.
+    path("admin/archive/article/import/", include("imports.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("comments.urls")),

@@ -55,7 +55,7 @@ def ensure_demo_accounts() -> None:
 def load_demo_content() -> dict[str, int]:
     """Import the demo articles (with their discussions) through the real import pipeline;
     running it again finds them unchanged."""
-    from archive.importing import import_paths
+    from imports.pipeline import import_paths
 
     summary = import_paths([DEMO_DIR], format="text")
     if summary.failures:

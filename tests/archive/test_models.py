@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from archive.models import Article, Author, DatePrecision, Source, format_partial_date
+from archive.dates import format_partial_date
+from archive.models import Article, Author, DatePrecision, Source
 from web.sanitize import html_to_text, paragraphs_to_html, word_count
 
 

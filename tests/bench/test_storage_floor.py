@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from archive.importers.base import ParsedComment, ParsedDocument
-from archive.loader import ImportSession, load_document
 from bench import imports as benchmarks
+from imports.loader import ImportSession, load_document
+from imports.parsers.base import ParsedComment, ParsedDocument
 
 pytestmark = pytest.mark.django_db
 

@@ -25,10 +25,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import override_settings
 
-from archive.importers.base import ParsedComment, ParsedDocument
-from archive.importers.text import write_text
-from archive.importing import import_paths
 from archive.models import Article, Author, Source, unique_slug
+from imports.parsers.base import ParsedComment, ParsedDocument
+from imports.parsers.text import write_text
+from imports.pipeline import import_paths
 from web.sanitize import paragraphs_to_html
 
 from ..conftest import shared_path

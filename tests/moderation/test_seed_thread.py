@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from archive.importing import import_paths, read_manifest
 from archive.models import Article
 from comments.models import Comment, CommentStatus
+from imports.pipeline import import_paths, read_manifest
 from moderation import actions
 from moderation.models import LogAction, LogEntry, SiteRule
 from tests.conftest import shared_path

@@ -107,7 +107,7 @@ def _index_is_sound(table: str = "search_comment_fts") -> bool:
 def test_imported_comments_are_indexed_once_each_at_the_end_of_their_batch(
     request, tmp_path, transactional
 ):
-    from archive.importing import import_paths
+    from imports.pipeline import import_paths
 
     request.getfixturevalue("transactional_db" if transactional else "db")
     for n in range(3):
@@ -126,7 +126,7 @@ def test_imported_comments_are_indexed_once_each_at_the_end_of_their_batch(
 
 
 def test_a_failed_document_leaves_neither_rows_nor_index_entries(db, tmp_path):
-    from archive.importing import import_paths
+    from imports.pipeline import import_paths
 
     (tmp_path / "a.txt").write_text("Title: Kept\n---\n\nBody.\n\n• Ann\n\n  A kept walrus.\n")
     (tmp_path / "b.txt").write_bytes(b"Title: Broken\n---\n\nBody \x00 with NUL.\n")
@@ -270,7 +270,7 @@ def _article_file(folder, name, title, body, url="https://example.org/harbour"):
 def test_an_article_imported_and_updated_in_one_batch_is_indexed_as_it_ends(
     request, tmp_path, transactional
 ):
-    from archive.importing import import_paths
+    from imports.pipeline import import_paths
 
     request.getfixturevalue("transactional_db" if transactional else "db")
     _article_file(tmp_path, "1.txt", "The walrus of the quay", "A walrus came ashore.")
@@ -294,8 +294,8 @@ def test_an_article_imported_and_updated_in_one_batch_is_indexed_as_it_ends(
 def test_a_rolled_back_update_does_not_take_the_batchs_new_articles_out_of_the_index(
     db, tmp_path, monkeypatch
 ):
-    from archive import loader
-    from archive.importing import import_paths
+    from imports import loader
+    from imports.pipeline import import_paths
 
     first = tmp_path / "first"
     first.mkdir()
@@ -327,8 +327,8 @@ def test_a_rolled_back_update_does_not_take_the_batchs_new_articles_out_of_the_i
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL indexes each article")
 def test_sqlite_indexes_a_batchs_articles_once_at_its_end(db):
-    from archive.importers.base import ParsedDocument
-    from archive.loader import ImportSession, load_document
+    from imports.loader import ImportSession, load_document
+    from imports.parsers.base import ParsedDocument
 
     with ImportSession() as session:
         for name in ("walrus", "narwhal"):

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from archive.exporting import ExportOptions, export_lines
-from archive.importers.base import ParsedComment, ParsedDocument
-from archive.importers.text import write_text
-from archive.importing import import_paths
-from archive.loader import load_document
 from archive.models import Article
+from backup.export import ExportOptions, export_lines
 from comments.models import Comment
+from imports.loader import load_document
+from imports.parsers.base import ParsedComment, ParsedDocument
+from imports.parsers.text import write_text
+from imports.pipeline import import_paths
 from moderation.defaults import ensure_defaults
 from tests.moderation.world import make_user
 from web.text import escape_surrogates

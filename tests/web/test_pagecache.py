@@ -119,7 +119,7 @@ def test_fragments_are_computed_every_time_when_the_cache_is_off(settings):
 
 def test_an_import_retires_the_stored_pages(client, make_article, tmp_path):
     """The importer writes articles and comments without model signals; it says so itself."""
-    from archive.importing import import_paths
+    from imports.pipeline import import_paths
 
     article = make_article("Already here")
     assert client.get("/")["X-Page-Cache"] == "miss"
