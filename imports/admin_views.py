@@ -173,14 +173,18 @@ def import_root() -> Path:
     return Path(settings.AGORA_IMPORT_DIR)
 
 
-def expire_old_uploads() -> None:
+def expire_old_uploads() -> int:
+    """Delete the uploads older than AGORA_IMPORT_EXPIRY_SECONDS; how many there were."""
     root = import_root()
     if not root.is_dir():
-        return
+        return 0
     cutoff = time.time() - settings.AGORA_IMPORT_EXPIRY_SECONDS
+    removed = 0
     for folder in root.iterdir():
         if folder.is_dir() and folder.stat().st_mtime < cutoff:
             shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
 
 
 def store_upload(form: UploadForm, user) -> str:

@@ -305,3 +305,20 @@ def test_each_revision_diffs_against_what_replaced_it(client, staff):
     first, second = ArticleRevision.objects.order_by("id")
     assert revision_pair(first)[1][0] == "Two"
     assert revision_pair(second)[1][0] == "Three"
+
+
+def test_expire_uploads_deletes_only_uploads_past_their_time(import_dir, settings):
+    import os
+    import time as _time
+
+    from django.core.management import call_command
+
+    old, fresh = import_dir / "old", import_dir / "fresh"
+    for folder in (old, fresh):
+        folder.mkdir(parents=True)
+    stale = _time.time() - settings.AGORA_IMPORT_EXPIRY_SECONDS - 10
+    os.utime(old, (stale, stale))
+    out = io.StringIO()
+    call_command("expire_uploads", stdout=out)
+    assert "1 expired upload(s) removed." in out.getvalue()
+    assert not old.exists() and fresh.exists()
