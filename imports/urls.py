@@ -11,4 +11,5 @@ app_name = "imports"
 urlpatterns = [
     path("", admin.site.admin_view(admin_views.import_upload), name="upload"),
     path("<str:token>/", admin.site.admin_view(admin_views.import_preview), name="preview"),
+    path("<str:token>/status/", admin.site.admin_view(admin_views.import_status), name="status"),
 ]

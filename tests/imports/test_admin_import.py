@@ -91,7 +91,7 @@ def test_the_upload_page_is_linked_from_the_index_and_changelist(client, staff):
     assert 'type="file"' in page and "multiple" in page and "csrfmiddlewaretoken" in page
 
 
-def test_upload_preview_correct_and_import(client, staff):
+def test_upload_preview_correct_and_import(client, staff, import_dir):
     response = upload(client, SimpleUploadedFile("ferry.txt", TEXT))
     url = preview_url(response)
     preview = client.get(url)
@@ -102,7 +102,10 @@ def test_upload_preview_correct_and_import(client, staff):
     data = form_data(preview)
     data["form-0-title"] = "Ferry returns to Mill Quay"
     data["form-0-kicker"] = ""
-    result = client.post(url, data)
+    confirmed = client.post(url, data)
+    status_url = reverse("imports:status", args=[url.rstrip("/").rsplit("/", 1)[1]])
+    assert confirmed.status_code == 302 and confirmed["Location"] == status_url
+    result = client.get(status_url)
     assert result.status_code == 200
     assert "1 imported, 0 updated, 0 unchanged, 0 failed." in result.content.decode()
     article = Article.objects.get()
@@ -110,8 +113,9 @@ def test_upload_preview_correct_and_import(client, staff):
     assert article.source.name == "The Courier" and article.published_iso == "2025-03-14"
     assert Comment.objects.filter(article=article).count() == 2
     assert article.provenance.get().imported_by == staff
-    # The upload is gone once imported.
-    assert client.get(url).status_code == 404
+    # Once imported, the preview leads to the result, and the uploaded bytes are gone.
+    assert client.get(url)["Location"] == status_url
+    assert not any(import_dir.glob("*/files"))
 
 
 def test_a_bad_date_in_the_preview_is_a_form_error_and_saves_nothing(client, staff):
@@ -322,3 +326,48 @@ def test_expire_uploads_deletes_only_uploads_past_their_time(import_dir, setting
     call_command("expire_uploads", stdout=out)
     assert "1 expired upload(s) removed." in out.getvalue()
     assert not old.exists() and fresh.exists()
+
+
+def test_with_a_real_queue_the_admin_sees_progress_until_a_worker_has_read_and_imported(
+    client, staff, database_tasks, run_worker
+):
+    url = preview_url(upload(client, SimpleUploadedFile("ferry.txt", TEXT)))
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    # No worker yet: the request only stored the bytes; the page says what is happening,
+    # reloads itself without JavaScript, and answers JSON for the script.
+    waiting = client.get(url)
+    assert waiting.status_code == 200
+    page = waiting.content.decode()
+    assert "Reading the uploaded files" in page and 'http-equiv="refresh"' in page
+    state = client.get(url, HTTP_ACCEPT="application/json").json()
+    assert state == {
+        "stage": "reading",
+        "message": "Reading the uploaded files for the preview…",
+        "done": 0,
+        "total": 1,
+        "finished": False,
+    }
+    run_worker()
+    assert client.get(url, HTTP_ACCEPT="application/json").json()["finished"] is True
+    preview = client.get(url)
+    assert "Ferry returns" in preview.content.decode()
+    status_url = reverse("imports:status", args=[token])
+    assert client.post(url, form_data(preview))["Location"] == status_url
+    importing = client.get(status_url, HTTP_ACCEPT="application/json").json()
+    assert importing["stage"] == "importing" and not importing["finished"]
+    assert not Article.objects.exists()
+    run_worker()
+    assert client.get(status_url, HTTP_ACCEPT="application/json").json()["finished"] is True
+    assert "1 imported" in client.get(status_url).content.decode()
+    assert Article.objects.get().title == "Ferry returns"
+
+
+def test_another_admin_cannot_follow_an_uploads_progress(client, staff):
+    url = preview_url(upload(client, SimpleUploadedFile("ferry.txt", TEXT)))
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    other = get_user_model().objects.create_superuser("other", "other@example.org", None)
+    client.force_login(other)
+    assert client.get(reverse("imports:status", args=[token])).status_code == 403
+    client.logout()
+    response = client.get(reverse("imports:status", args=[token]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]

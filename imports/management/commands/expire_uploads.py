@@ -3,7 +3,7 @@ upload page also does it whenever it is opened)."""
 
 from django.core.management.base import BaseCommand
 
-from imports.admin_views import expire_old_uploads
+from imports.uploads import expire_old_uploads
 
 
 class Command(BaseCommand):
