@@ -291,6 +291,10 @@ def _progress_json(state: dict) -> dict:
         "message": STAGES.get(state.get("stage"), "Waiting for a worker…"),
         "done": state.get("done", 0),
         "total": state.get("total", 0),
+        "failed": state.get("failed", 0),
+        "failures": state.get("failures", []),
+        "warned": state.get("warned", 0),
+        "warnings": state.get("warnings", []),
         "finished": state.get("stage") in ("preview", "done"),
     }
 

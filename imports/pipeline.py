@@ -385,16 +385,18 @@ def import_paths(
     progress: Progress | None = None,
     inputs: Iterable[InputFile | Failure] | None = None,
     skip: frozenset[str] = frozenset(),
+    summary: ImportSummary | None = None,
 ) -> ImportSummary:
     """Import every document under `paths`; return the counts and the failures.
 
     `manifest` rows (by file name) and then `overrides` (by document key, from the admin's
     preview) replace what the parsers detected; `source` names the source of documents that
-    have none from the manifest. Documents whose key is in `skip` are left out.
+    have none from the manifest. Documents whose key is in `skip` are left out. A `summary`
+    passed in is filled as the import goes (the admin's progress page shows its failures).
     """
     paths = list(paths)
     limits = limits or Limits.from_settings()
-    summary = ImportSummary()
+    summary = summary if summary is not None else ImportSummary()
     boilerplate = boilerplate_patterns()
     total = count_inputs(paths) if progress else 0
     items = inputs if inputs is not None else iter_inputs(paths, limits)

@@ -9,27 +9,49 @@ from __future__ import annotations
 import time
 
 from imports import uploads
-from imports.pipeline import import_paths
+from imports.pipeline import Failure, ImportSummary, import_paths
 from web.tasking import retried_task
 
 # The progress page is read often and written here no more than this often.
 PROGRESS_EVERY_SECONDS = 0.5
+# The progress page lists the latest failures and warnings; the result page has them all.
+PROGRESS_LISTED = 20
 
 
 class _Progress:
-    """Writes the stage's progress to the upload's state, at most every half second."""
+    """Writes the stage's progress to the upload's state, at most every half second: files
+    done of the total, and the failures and warnings so far."""
 
     def __init__(self, folder, stage: str) -> None:
         self.folder, self.stage, self.written = folder, stage, 0.0
+        self.failures: list[Failure] = []
+        self.warnings: list[str] = []
         self.total = uploads.count_files(folder)
-        uploads.write_state(folder, stage=stage, done=0, total=self.total)
+        self.write(0)
+
+    def watch(self, summary: ImportSummary) -> ImportSummary:
+        self.failures, self.warnings = summary.failures, summary.warnings
+        return summary
 
     def __call__(self, done: int, total: int = 0, path: str = "") -> None:
         now = time.monotonic()
         if now - self.written >= PROGRESS_EVERY_SECONDS or done >= self.total:
-            total = max(self.total, done)
-            uploads.write_state(self.folder, stage=self.stage, done=done, total=total)
+            self.write(done)
             self.written = now
+
+    def write(self, done: int) -> None:
+        uploads.write_state(
+            self.folder,
+            stage=self.stage,
+            done=done,
+            total=max(self.total, done),
+            failed=len(self.failures),
+            failures=[
+                {"path": f.path, "reason": f.reason} for f in self.failures[-PROGRESS_LISTED:]
+            ],
+            warned=len(self.warnings),
+            warnings=self.warnings[-PROGRESS_LISTED:],
+        )
 
 
 @retried_task
@@ -38,7 +60,9 @@ def read_upload(token: str) -> str:
     folder = uploads.live_folder(token)
     if folder is None:
         return "gone"
-    previews, failures = uploads.build_previews(folder, _Progress(folder, "reading"))
+    progress = _Progress(folder, "reading")
+    previews, failures = uploads.build_previews(folder, progress, progress.failures)
+    progress.write(progress.total)
     uploads.store_previews(folder, previews, failures)
     uploads.write_state(folder, stage="preview")
     return f"{len(previews)} documents to preview"
@@ -54,6 +78,7 @@ def import_upload(token: str) -> str:
     if state.get("stage") == "done":
         return "done before"
     choices = uploads.read_choices(folder)
+    progress = _Progress(folder, "importing")
     summary = import_paths(
         [folder / "files"],
         inputs=uploads.stored_inputs(folder),
@@ -61,7 +86,9 @@ def import_upload(token: str) -> str:
         overrides=choices["overrides"],
         skip=frozenset(choices["skip"]),
         user=uploads.uploader(folder),
-        progress=_Progress(folder, "importing"),
+        progress=progress,
+        summary=progress.watch(ImportSummary()),
     )
+    progress.write(progress.total)
     uploads.finish(folder, summary)
     return f"{summary.imported} imported, {summary.failed} failed"

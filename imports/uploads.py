@@ -238,11 +238,15 @@ def date_text(doc: ParsedDocument) -> str:
     return iso_partial_date(doc.published, doc.precision)
 
 
-def build_previews(folder: Path, progress=None) -> tuple[list[Preview], list[Failure]]:
+def build_previews(
+    folder: Path, progress=None, failures: list[Failure] | None = None
+) -> tuple[list[Preview], list[Failure]]:
+    """Every document of the upload, for the preview, and the files that cannot be imported
+    (appended to `failures` as they are found, so that the progress page can show them)."""
     manifest = stored_manifest(folder) or {}
     boilerplate = boilerplate_patterns()
     previews: list[Preview] = []
-    failures: list[Failure] = []
+    failures = failures if failures is not None else []
     total = count_files(folder)
     for done, item in enumerate(stored_inputs(folder), start=1):
         if progress:

@@ -6,6 +6,25 @@
   const box = document.querySelector("[data-progress-url]");
   if (!box) return;
   const field = (name) => box.querySelector(`[data-field="${name}"]`);
+  // Lists are rebuilt from text nodes only: paths and reasons come from uploaded files.
+  function showList(name, items, parts) {
+    const section = box.querySelector(`[data-list="${name}"]`);
+    const list = section.querySelector("ul");
+    list.replaceChildren(
+      ...items.map((item) => {
+        const [code, text] = parts(item);
+        const li = document.createElement("li");
+        if (code !== null) {
+          const el = document.createElement("code");
+          el.textContent = code;
+          li.append(el);
+        }
+        li.append(document.createTextNode(text));
+        return li;
+      }),
+    );
+    section.hidden = items.length === 0;
+  }
   async function poll() {
     try {
       const response = await fetch(box.dataset.progressUrl, {
@@ -21,8 +40,12 @@
       field("message").textContent = state.message;
       field("done").textContent = state.done;
       field("total").textContent = state.total;
+      field("failed").textContent = state.failed;
+      field("warned").textContent = state.warned;
       field("bar").max = Math.max(state.total, 1);
       field("bar").value = state.done;
+      showList("failures", state.failures, (f) => [f.path, `: ${f.reason}`]);
+      showList("warnings", state.warnings, (w) => [null, w]);
     } catch (error) {
       // A failed poll is tried again; the page stays as it was.
     }

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from archive.models import Article, ArticleRevision, BoilerplatePattern
 from comments.models import Comment
+from imports import uploads
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_dir")]
 
@@ -345,6 +346,10 @@ def test_with_a_real_queue_the_admin_sees_progress_until_a_worker_has_read_and_i
         "message": "Reading the uploaded files for the preview…",
         "done": 0,
         "total": 1,
+        "failed": 0,
+        "failures": [],
+        "warned": 0,
+        "warnings": [],
         "finished": False,
     }
     run_worker()
@@ -371,3 +376,22 @@ def test_another_admin_cannot_follow_an_uploads_progress(client, staff):
     client.logout()
     response = client.get(reverse("imports:status", args=[token]))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_progress_shows_the_failures_so_far(client, staff, database_tasks, run_worker):
+    png = SimpleUploadedFile("image.png", b"\x89PNG\r\n\x1a\n" + bytes(100))
+    url = preview_url(upload(client, SimpleUploadedFile("ferry.txt", TEXT), png))
+    run_worker()
+    state = client.get(url, HTTP_ACCEPT="application/json").json()
+    assert state["done"] == state["total"] == 2 and state["failed"] == 1
+    assert state["failures"][0]["path"] == "image.png"
+    assert "PNG image" in state["failures"][0]["reason"]
+    # The page a worker's progress is shown on, as it stood mid-way.
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    folder = uploads.live_folder(token)
+    (folder / "previews.json").unlink()
+    uploads.write_state(folder, stage="reading", done=1)
+    page = client.get(url).content.decode()
+    assert '<span data-field="done">1</span> of <span data-field="total">2</span>' in page
+    assert re.search(r'data-field="failed">1</span> failed so far', page)
+    assert "Failures so far" in page and "<code>image.png</code>" in page

@@ -1,11 +1,15 @@
 """Several app servers: two gunicorn servers on ports of their own share one PostgreSQL
-database and one Redis. A comment posted through one shows at once on the other's page:
-the page cache both keep in Redis is invalidated for both."""
+database, one Redis, one task worker and one import folder. A comment posted through one
+shows at once on the other's page (the page cache both keep in Redis is invalidated for
+both); an import uploaded through one is read and imported by the worker, its progress and
+preview followed through the other."""
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -34,6 +38,7 @@ rules = ModerationSettings.load()
 rules.new_account_approvals = 0
 rules.save()
 get_user_model().objects.create_user("writer", "writer@example.org", "a long passphrase 1")
+get_user_model().objects.create_superuser("boss", "boss@example.org", "a long passphrase 2")
 source = Source.objects.create(name="The Harbour Times", slug="harbour-times")
 article = Article(source=source, title="Ferries return", slug="ferries-return")
 article.set_body("<p>The ferries return on Monday.</p>")
@@ -48,13 +53,24 @@ class Browser:
     def __init__(self) -> None:
         self.cookies: dict[str, str] = {}
 
-    def request(self, port: int, method: str, path: str, form: dict | None = None):
+    def request(
+        self,
+        port: int,
+        method: str,
+        path: str,
+        form: dict | None = None,
+        files: dict[str, tuple[str, bytes]] | None = None,
+        accept: str = "text/html",
+    ):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+        headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Accept": accept}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
-        if form is not None:
+        if files is not None:
+            body, headers["Content-Type"] = multipart(form or {}, files)
+            headers["Referer"] = f"https://127.0.0.1{path}"
+        elif form is not None:
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"https://127.0.0.1{path}"
@@ -67,6 +83,23 @@ class Browser:
                 self.cookies[key] = rest.split(";", 1)[0]
         connection.close()
         return response, content
+
+
+def multipart(form: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    boundary = secrets.token_hex(16)
+    parts = []
+    for name, value in form.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{head}{value}\r\n".encode())
+    for name, (filename, content) in files.items():
+        head = (
+            f"--{boundary}\r\nContent-Disposition: form-data; "
+            f'name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        )
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class FormFields(HTMLParser):
@@ -124,6 +157,8 @@ def two_servers(tmp_path):
         AGORA_PAGE_CACHE_SECONDS="60",
         WEB_CONCURRENCY="2",
         AGORA_STATIC_ROOT=str(tmp_path / "static"),
+        AGORA_TASKS_BACKEND="database",
+        AGORA_IMPORT_DIR=str(tmp_path / "imports"),
     )
     setup = subprocess.run(
         [sys.executable, "-c", SETUP], cwd=ROOT, env=env, capture_output=True, text=True
@@ -142,9 +177,19 @@ def two_servers(tmp_path):
                 stderr=subprocess.STDOUT,
             )
             servers.append((port, process, log))
+        log = open(tmp_path / "worker.log", "wb")
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        servers.append((None, worker, log))
         for port, _, _ in servers:
-            wait_for_port(port, seconds=30)
-        yield [port for port, _, _ in servers]
+            if port is not None:
+                wait_for_port(port, seconds=30)
+        yield [port for port, _, _ in servers if port is not None]
     finally:
         for _, process, log in servers:
             process.send_signal(signal.SIGTERM)
@@ -186,3 +231,66 @@ def test_a_comment_posted_through_one_server_shows_at_once_on_the_other(two_serv
     assert "Seen from the other server too." in html
     assert time.monotonic() - started < 30
     print(f"two-server test body: {time.monotonic() - started:.2f} s")
+
+
+FERRY = b"""Title: Ferry timetable published
+Source: The Harbour Times
+Published: 2025-03-14
+---
+
+The new timetable starts on Monday.
+
+\xe2\x80\xa2 Ann
+
+  About time.
+"""
+
+
+def wait_until_finished(browser: Browser, port: int, path: str) -> dict:
+    deadline = time.monotonic() + 60
+    while True:
+        response, body = browser.request(port, "GET", path, accept="application/json")
+        assert response.status == 200, body[-2000:]
+        state = json.loads(body)
+        if state["finished"]:
+            return state
+        assert time.monotonic() < deadline, f"the worker did not finish: {state}"
+        time.sleep(0.2)
+
+
+def test_an_import_uploaded_through_one_server_is_followed_through_the_other(two_servers):
+    one, other = two_servers
+    started = time.monotonic()
+    admin = Browser()
+    _, login_page = admin.request(one, "GET", "/admin/login/")
+    fields = form_fields(login_page, "login-form")
+    fields.update(username="boss", password="a long passphrase 2")
+    response, _ = admin.request(one, "POST", "/admin/login/", fields)
+    assert response.status == 302, "signed in"
+
+    _, upload_page = admin.request(one, "GET", "/admin/archive/article/import/")
+    fields = form_fields(upload_page, "import-upload-form")
+    response, body = admin.request(
+        one, "POST", "/admin/archive/article/import/", fields, {"files": ("ferry.txt", FERRY)}
+    )
+    assert response.status == 302, body[-2000:]
+    preview = urllib.parse.urlparse(response.getheader("Location")).path
+
+    # The worker reads it; the other server shows the progress, then the preview.
+    state = wait_until_finished(admin, other, preview)
+    assert state["total"] == 1 and state["failed"] == 0
+    response, page = admin.request(other, "GET", preview)
+    assert response.status == 200 and "Ferry timetable published" in page
+    fields = form_fields(page, "import-preview-form")
+    fields["form-0-include"] = "on"
+    response, body = admin.request(other, "POST", preview, fields)
+    assert response.status == 302, body[-2000:]
+    status = urllib.parse.urlparse(response.getheader("Location")).path
+
+    wait_until_finished(admin, one, status)
+    response, page = admin.request(other, "GET", status)
+    assert response.status == 200 and "1 imported" in page
+    response, page = Browser().request(one, "GET", "/articles/")
+    assert "Ferry timetable published" in page
+    assert time.monotonic() - started < 60
+    print(f"two-server import body: {time.monotonic() - started:.2f} s")
