@@ -82,7 +82,7 @@ def database_time(*extra: str) -> Iterator[DatabaseClock]:
 
 
 # The modules whose functions register benchmarks, imported on demand by load_all().
-BENCHMARKS = ("bench.imports", "bench.thread", "bench.search", "bench.http")
+BENCHMARKS = ("bench.imports", "bench.thread", "bench.search", "bench.http", "bench.uploads")
 
 
 def load_all() -> dict[str, Callable[..., dict]]:

@@ -255,6 +255,8 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
             previews=previews,
             failures=failures,
             formset=formset,
+            editable=editable,
+            rest=previews[PREVIEW_FORMS:],
             token=token,
             preview_forms=PREVIEW_FORMS,
         ),

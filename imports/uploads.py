@@ -47,7 +47,8 @@ from imports.pipeline import (
 )
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-PREVIEW_COMMENTS = 300
+# The preview shows the start of each thread: enough to see its shape and who wrote it.
+PREVIEW_COMMENTS = 30
 
 
 def stored_name(name: str) -> str:

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
             },
         ),
         ("thread", {"queries_per_page", "show_all_ms", "raw_fetch_ms"}),
+        ("upload", {"request_seconds", "slowest_request_seconds", "worker_import_seconds"}),
         (
             "search",
             {"db_ms", "database_ms", "page_ms", "icontains_ms", "icontains_vs_index_speedup"},
