@@ -1,6 +1,7 @@
 """A reader's path through the archive, in a real browser, on a phone and a desktop."""
 
 import datetime
+import re
 
 import pytest
 
@@ -78,4 +79,6 @@ def test_skip_link_moves_focus_to_the_content(page, archive):
     skip = page.get_by_role("link", name="Skip to content")
     assert skip.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    # The fragment reaches page.url through a navigation event, so wait for it.
+    page.wait_for_url(re.compile(r"#main$"), timeout=5000)
+    page.wait_for_function("document.activeElement.id === 'main'", timeout=5000)
