@@ -301,8 +301,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("AGORA_STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Files the site keeps (uploads waiting for their import, exports): one folder, which several
-# app servers share (a network file system), or a bucket (docs/deploy.md).
+# Files the site keeps (the backups admins ask for): one folder, which several app servers
+# share (a network file system), or a bucket (below; docs/deploy.md).
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -316,6 +316,32 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+# Or a bucket (S3 or S3-compatible: MinIO, Ceph, R2...), through django-storages, which is
+# installed only where it is used (docs/deploy.md, "Shared storage"). Its credentials come from
+# the usual AWS_* variables or the machine's role, never from here.
+if env_str("AGORA_S3_BUCKET"):
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "AGORA_S3_BUCKET is set but django-storages is not installed: "
+            "pip install 'django-storages[s3]' (docs/deploy.md, Shared storage)."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AGORA_S3_BUCKET"),
+            "endpoint_url": env_str("AGORA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AGORA_S3_REGION") or None,
+            "location": env_str("AGORA_S3_PREFIX"),
+            # Backups hold private data: never public, never overwritten, links that expire.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "agora@localhost")

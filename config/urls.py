@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", health, name="health"),
     # The article import pages sit under the article admin, ahead of its catch-all.
     path("admin/archive/article/import/", include("imports.urls")),
+    path("admin/backups/", include("backup.urls")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("comments.urls")),

@@ -221,3 +221,10 @@ def test_the_rq_tasks_backend_is_configured_on_redis():
     assert tasks == {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
     assert queues["default"]["URL"] == "redis://127.0.0.1:6379/13"
     assert installed
+
+
+def test_a_bucket_without_django_storages_installed_is_refused_with_the_fix():
+    result = run_manage("check", AGORA_S3_BUCKET="agora-files")
+    assert result.returncode != 0
+    assert "AGORA_S3_BUCKET is set but django-storages is not installed" in result.stderr
+    assert "pip install 'django-storages[s3]'" in result.stderr
