@@ -410,6 +410,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Archive behaviour.
 AGORA_ARTICLES_PER_PAGE = env_int("AGORA_ARTICLES_PER_PAGE", 20)
+# Sitemaps (archive/sitemaps.py): ids per sitemap page (the protocol allows 50,000 addresses)
+# and how long the index, one grouped pass over the tables, is kept.
+AGORA_SITEMAP_SIZE = min(max(env_int("AGORA_SITEMAP_SIZE", 10_000), 1), 50_000)
+AGORA_SITEMAP_CACHE_SECONDS = env_int("AGORA_SITEMAP_CACHE_SECONDS", 3600)
+# Published comments of the page written into an article's JSON-LD (comments/jsonld.py).
+AGORA_JSONLD_COMMENTS = env_int("AGORA_JSONLD_COMMENTS", 100)
 # Any request body above this is refused with 413 (web/middleware.py), before it is read
 # when its length is declared, and as soon as the running total passes it otherwise.
 AGORA_UPLOAD_MAX_BYTES = env_int("AGORA_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)

@@ -88,6 +88,11 @@ TABLE: dict[str, Row] = {
     "accounts:unsubscribe": Row(OK, OK),
     # Operations: the load balancer's probe, public and read-only.
     "health": Row(OK, NOT_ALLOWED),
+    # Discovery: what crawlers and browsers read at fixed addresses, public and read-only.
+    "robots": Row(OK, NOT_ALLOWED),
+    "favicon": Row((302,) * 7, NOT_ALLOWED),
+    "sitemap_index": Row(OK, NOT_ALLOWED),
+    "sitemap_page": Row(OK, NOT_ALLOWED),
     # Search: public; POST is not a way to search.
     "search:search": Row(OK, NOT_ALLOWED),
     "search:help": Row(OK),
@@ -135,6 +140,7 @@ def url_kwargs(name: str, world: dict) -> dict:
         "archive:source": {"slug": article.source.slug},
         "archive:source_feed": {"slug": article.source.slug},
         "archive:author": {"slug": world["writer"].slug},
+        "sitemap_page": {"kind": "articles", "number": 1},
         "comments:permalink": {"pk": comment.pk},
         "comments:continue": {"pk": comment.pk},
         "comments:edit": {"pk": comment.pk},

@@ -29,6 +29,11 @@ def parse_policy(header: str) -> dict[str, str]:
     return directives
 
 
+# Data blocks, which browsers never run (so the policy does not cover them): JSON read by
+# our scripts and the JSON-LD read by search engines.
+DATA_BLOCKS = ("application/json", "application/ld+json")
+
+
 class InlineCodeFinder(HTMLParser):
     """Collects what a strict CSP would block: script elements with a body and no src, and
     style/on* attributes."""
@@ -43,7 +48,7 @@ class InlineCodeFinder(HTMLParser):
         for name in names:
             if name == "style" or name.startswith("on"):
                 self.problems.append(f"<{tag} {name}=…>")
-        if tag == "script" and "src" not in names and names.get("type") != "application/json":
+        if tag == "script" and "src" not in names and names.get("type") not in DATA_BLOCKS:
             self._in_inline_script = True
         if tag == "style":
             self.problems.append("<style> element")

@@ -97,6 +97,14 @@ def check_feed(client, url: str) -> None:
     etree.fromstring(response.content)  # raises on a feed that is not well-formed
 
 
+def check_jsonld(client, url: str) -> None:
+    page = get(client, url).content.decode()
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    for block in blocks:
+        assert "<" not in block, url  # nothing stored can close the script element
+        json.loads(block)
+
+
 def store_and_show(client, tmp_path, text: dict) -> None:
     ensure_defaults()
     moderator = make_user("mod", role="moderator")
@@ -172,6 +180,10 @@ def store_and_show(client, tmp_path, text: dict) -> None:
         reverse("archive:feed"),
         reverse("archive:source_feed", args=[article.source.slug]),
         reverse("comments:article_feed", args=[article.slug]),
+        reverse("sitemap_index"),
+        reverse("sitemap_page", args=["articles", 1]),
+        reverse("sitemap_page", args=["sources", 1]),
+        reverse("sitemap_page", args=["authors", 1]),
     ]
     for user in (None, reader, moderator):
         if user is None:
@@ -182,6 +194,7 @@ def store_and_show(client, tmp_path, text: dict) -> None:
             get(client, url)
         for url in feeds:
             check_feed(client, url)
+        check_jsonld(client, article.get_absolute_url())
     for url in (
         reverse("moderation:queue"),
         reverse("moderation:user", args=[reader.username]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -95,6 +96,17 @@ def test_a_row_written_by_raw_sql_does_not_take_a_feed_down(client, poisoned):
     assert b"\x01" not in etree.tostring(feed)
     atom(client.get(reverse("archive:source_feed", args=[poisoned.source.slug])))
     atom(client.get(reverse("comments:article_feed", args=[poisoned.slug])))
+
+
+def test_such_rows_leave_the_json_ld_and_the_sitemap_well_formed(client, poisoned):
+    page = client.get(poisoned.get_absolute_url()).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    data = json.loads(block.group(1))
+    assert data["headline"] == "Ferry \x1b[31m".replace("\x1b", "")
+    assert data["publisher"]["name"] == "Courier"
+    assert data["comment"][0]["text"] == "x"
+    sitemap = client.get(reverse("sitemap_page", args=["sources", 1]))
+    etree.fromstring(sitemap.content)
 
 
 def test_the_export_of_such_rows_parses_line_by_line(poisoned):
