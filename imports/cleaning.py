@@ -10,11 +10,22 @@ from __future__ import annotations
 import copy
 
 from imports.parsers.base import ParsedDocument, walk
-from web.text import clean_text_changed
+from web.text import all_untouched, clean_text_changed
 
 # Shown on one line: names and titles get the single-line rule (no bidi overrides, no breaks).
 _LINE_FIELDS = ("title", "kicker", "dek", "caption", "source_name", "source_url", "url")
 _BODY_FIELDS = ("body_html",)
+
+
+def _untouched(doc: ParsedDocument) -> bool:
+    lines = [getattr(doc, name) for name in _LINE_FIELDS] + list(doc.authors)
+    texts = [*doc.paragraphs, doc.body_html]
+    for _depth, comment in walk(doc.comments):
+        if comment.author_name:
+            lines.append(comment.author_name)
+        texts.append(comment.body)
+        texts.append(comment.body_html)
+    return all_untouched(lines, single_line=True) and all_untouched(texts)
 
 
 def clean_document(doc: ParsedDocument) -> tuple[ParsedDocument, list[str]]:
@@ -25,6 +36,8 @@ def clean_document(doc: ParsedDocument) -> tuple[ParsedDocument, list[str]]:
     same document).
     """
     doc = copy.copy(doc)
+    if _untouched(doc):
+        return doc, []  # most documents: one pass over their text instead of one per field
     changed: list[str] = []
     for name in _LINE_FIELDS:
         value, was_changed = clean_text_changed(getattr(doc, name), single_line=True)

@@ -25,17 +25,26 @@ from django import forms
 
 # Lone surrogates first: nothing else can be done to a string holding them (they cannot be
 # encoded as UTF-8). A surrogate pair in a str is joined back into its character.
-_SURROGATES = re.compile("[\ud800-\udfff]")
-_LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
-    + "]"
+_SURROGATE_CHARS = "\ud800-\udfff"
+_LINE_BREAK_CHARS = "\r\x85\u2028\u2029"
+_FORBIDDEN_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)
 )
+_BIDI_CHARS = "\u202a-\u202e\u2066-\u2069"
+_SURROGATES = re.compile(f"[{_SURROGATE_CHARS}]")
+_LINE_BREAKS = re.compile(f"\r\n|[{_LINE_BREAK_CHARS}]")
+_FORBIDDEN = re.compile(f"[{_FORBIDDEN_CHARS}]")
 # What XML 1.0 itself refuses (its Char production): the least an XML writer must drop.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_CONTROLS = re.compile(f"[{_BIDI_CHARS}]")
 _LINE_SPACES = re.compile("[\t\n]")
+# Any character one of the steps would touch. Most text holds none, and one search costs a
+# fraction of running every step; in ASCII text (NFC already) only the controls can be touched.
+_ASCII_TOUCHED = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+_TOUCHED = re.compile(f"[{_SURROGATE_CHARS}{_LINE_BREAK_CHARS}{_FORBIDDEN_CHARS}]")
+_TOUCHED_IN_A_LINE = re.compile(
+    f"[{_SURROGATE_CHARS}{_LINE_BREAK_CHARS}{_FORBIDDEN_CHARS}{_BIDI_CHARS}\t\n]"
+)
 
 
 def _drop_surrogates(value: str) -> str:
@@ -50,8 +59,30 @@ def clean_text(value: str, *, single_line: bool = False) -> str:
     Idempotent, and the identity on ordinary text. It neither strips nor collapses spaces:
     the callers (forms, the loader) know what spacing their field wants.
     """
-    if not value:
+    if not value or _untouched(value, single_line):
         return value
+    return apply_rule(value, single_line=single_line)
+
+
+def _untouched(value: str, single_line: bool) -> bool:
+    """Whether the rule leaves `value` as it is: what most text is, checked in one pass."""
+    if value.isascii():  # already NFC: only the controls can be touched
+        return value.isprintable() if single_line else not _ASCII_TOUCHED.search(value)
+    touched = _TOUCHED_IN_A_LINE if single_line else _TOUCHED
+    return not touched.search(value) and unicodedata.is_normalized("NFC", value)
+
+
+def all_untouched(values: list[str], *, single_line: bool = False) -> bool:
+    """Whether the rule leaves every one of `values` as it is, checked in one pass over them
+    joined. The joints (a newline, or a space between single lines) are characters that
+    the rule keeps and that nothing composes with, so the whole is untouched exactly when
+    every part is."""
+    return _untouched((" " if single_line else "\n").join(values), single_line)
+
+
+def apply_rule(value: str, *, single_line: bool = False) -> str:
+    """Every step of the rule, in order (clean_text skips them when none would change
+    anything)."""
     value = _drop_surrogates(value)
     value = _LINE_BREAKS.sub("\n", value)
     value = _FORBIDDEN.sub("", value)

@@ -10,7 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from web.text import clean_text, clean_text_changed, escape_surrogates, xml_safe
+from web.text import (
+    all_untouched,
+    apply_rule,
+    clean_text,
+    clean_text_changed,
+    escape_surrogates,
+    xml_safe,
+)
 
 XML_FORBIDDEN = [chr(c) for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)]
 
@@ -102,6 +109,31 @@ def test_the_result_is_idempotent_encodable_nfc_and_xml_safe(text, single_line):
         assert etree.fromstring(etree.tostring(element)).text in (xml_safe(value), None)
     if single_line:
         assert "\n" not in cleaned and "\u202e" not in cleaned
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(HOSTILE, st.text(max_size=80), st.text(alphabet=st.characters(max_codepoint=127))),
+    st.booleans(),
+)
+def test_the_shortcut_for_untouched_text_gives_what_every_step_gives(text, single_line):
+    assert clean_text(text, single_line=single_line) == apply_rule(text, single_line=single_line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(HOSTILE, st.sampled_from(["\u0301a", "e", "\u0308", ""])), max_size=5),
+    st.booleans(),
+)
+def test_a_document_is_untouched_as_a_whole_exactly_when_each_text_is(parts, single_line):
+    each = all(clean_text(part, single_line=single_line) == part for part in parts)
+    assert all_untouched(parts, single_line=single_line) == each
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1f", "\x7f", "\r", "\x0b", "\x0c"])
+@pytest.mark.parametrize("single_line", [False, True])
+def test_the_shortcut_never_skips_an_ascii_control(char, single_line):
+    assert char not in clean_text(f"plain{char}text", single_line=single_line)
 
 
 @settings(max_examples=200, deadline=None)
