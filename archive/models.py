@@ -270,6 +270,15 @@ class Article(models.Model):
         return format_partial_date(self.published, self.published_precision)
 
     @property
+    def date_archive_url(self) -> str:
+        """The month of the archive it was published in (its year, if only that is known)."""
+        if self.published is None:
+            return ""
+        if self.published_precision == DatePrecision.YEAR:
+            return cached_reverse("archive:year", self.published.year)
+        return cached_reverse("archive:month", self.published.year, self.published.month)
+
+    @property
     def published_iso(self) -> str:
         """The date as far as it is known: YYYY-MM-DD, YYYY-MM or YYYY."""
         return iso_partial_date(self.published, self.published_precision)

@@ -1,12 +1,13 @@
 from django.conf import settings
 from django.db.models import Count
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, render
 
 from comments.discussion import discussion_context, render_discussion, with_reader_state
 from web.pagecache import fragment
 from web.pagination import paginate
 
+from . import calendar
 from .filters import ArticleFilter
 from .models import Article, Author, Source
 
@@ -74,3 +75,32 @@ def author_detail(request: HttpRequest, slug: str):
     articles = Article.objects.for_listing().filter(authors=author).newest()
     page = paginate(request, articles, settings.AGORA_ARTICLES_PER_PAGE)
     return render(request, "archive/author_detail.html", {"author": author, "page": page})
+
+
+def date_index(request: HttpRequest):
+    years = fragment("archive:years", calendar.years)
+    return render(request, "archive/date_index.html", {"years": years})
+
+
+def year_archive(request: HttpRequest, year: int):
+    return _period_page(request, calendar.Period.of(year))
+
+
+def month_archive(request: HttpRequest, year: int, month: int):
+    return _period_page(request, calendar.Period.of(year, month))
+
+
+def _period_page(request: HttpRequest, period: calendar.Period | None):
+    if period is None:
+        raise Http404("No such year or month.")
+    articles = period.articles().for_listing()
+    page = paginate(request, articles.newest(), settings.AGORA_ARTICLES_PER_PAGE)
+    context = {
+        "period": period,
+        "page": page,
+        "previous": period.previous(),
+        "next": period.next(),
+    }
+    if period.month is None:
+        context["months"], context["year_only"] = calendar.months(period.year)
+    return render(request, "archive/date_archive.html", context)

@@ -32,8 +32,9 @@ def article_result(article, snippet: SafeString) -> SafeString:
         meta.append(", ".join(_link(a.get_absolute_url(), a.name) for a in authors))
     if article.published:
         meta.append(
+            f'<a href="{escape(article.date_archive_url)}">'
             f'<time datetime="{escape(article.published_iso)}">'
-            f"{escape(article.published_display)}</time>"
+            f"{escape(article.published_display)}</time></a>"
         )
     if article.comment_count:
         count = article.comment_count

@@ -71,6 +71,9 @@ TABLE: dict[str, Row] = {
     "archive:source_feed": Row(OK),
     "archive:author": Row(OK),
     "archive:feed": Row(OK),
+    "archive:dates": Row(OK),
+    "archive:year": Row(OK),
+    "archive:month": Row(OK),
     # Accounts.
     "accounts:login": Row(OK, (200,) * 7),  # an empty POST shows the form's errors
     "accounts:logout": Row(NOT_ALLOWED, (302,) * 7),
@@ -141,6 +144,8 @@ def url_kwargs(name: str, world: dict) -> dict:
         "archive:source_feed": {"slug": article.source.slug},
         "archive:author": {"slug": world["writer"].slug},
         "sitemap_page": {"kind": "articles", "number": 1},
+        "archive:year": {"year": article.published.year},
+        "archive:month": {"year": article.published.year, "month": article.published.month},
         "comments:permalink": {"pk": comment.pk},
         "comments:continue": {"pk": comment.pk},
         "comments:edit": {"pk": comment.pk},

@@ -5,6 +5,7 @@ it), in which case a missing tool is a failure."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from pathlib import Path
@@ -87,3 +88,27 @@ def assert_accessible(page, *, impacts=("serious", "critical")) -> None:
         for v in bad
     )
     assert not bad, f"axe-core violations on {page.url}:\n{report}"
+
+
+@pytest.fixture
+def archive(make_source, make_author, make_article):
+    """Three articles from two sources over two years, for the reading tests."""
+    courier = make_source("The Harbourside Courier", homepage="https://courier.example.org")
+    ledger = make_source("The Riverside Ledger")
+    mara = make_author("Mara Ellison")
+    make_article(
+        "The ferry returns to Mill Quay",
+        source=courier,
+        authors=(mara,),
+        kicker="Transport",
+        dek="After two winters in dry dock, the river ferry is back.",
+        published=datetime.date(2025, 3, 14),
+        paragraphs=(
+            "The ferry crossed the river at seven on Monday morning, on time, with a "
+            "quieter engine and a new timetable pinned to the waiting-room door.",
+            "Regular passengers said the crossing felt shorter than before.",
+        ),
+        url="https://courier.example.org/ferry",
+    )
+    make_article("Budget talks stall", source=ledger, published=datetime.date(2024, 4, 1))
+    make_article("Library reopens", source=courier, published=datetime.date(2024, 9, 2))

@@ -1,6 +1,5 @@
 """A reader's path through the archive, in a real browser, on a phone and a desktop."""
 
-import datetime
 import re
 
 import pytest
@@ -8,29 +7,6 @@ import pytest
 from .conftest import DESKTOP, PHONE, assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def archive(make_source, make_author, make_article):
-    courier = make_source("The Harbourside Courier", homepage="https://courier.example.org")
-    ledger = make_source("The Riverside Ledger")
-    mara = make_author("Mara Ellison")
-    make_article(
-        "The ferry returns to Mill Quay",
-        source=courier,
-        authors=(mara,),
-        kicker="Transport",
-        dek="After two winters in dry dock, the river ferry is back.",
-        published=datetime.date(2025, 3, 14),
-        paragraphs=(
-            "The ferry crossed the river at seven on Monday morning, on time, with a "
-            "quieter engine and a new timetable pinned to the waiting-room door.",
-            "Regular passengers said the crossing felt shorter than before.",
-        ),
-        url="https://courier.example.org/ferry",
-    )
-    make_article("Budget talks stall", source=ledger, published=datetime.date(2024, 4, 1))
-    make_article("Library reopens", source=courier, published=datetime.date(2024, 9, 2))
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])

@@ -24,7 +24,7 @@ ARTICLE_TEMPLATE = """<article class="search-result">
   <p class="meta">
     <a href="{{ article.source.get_absolute_url }}">{{ article.source.name }}</a>
     {% with authors=article.authors.all %}{% if authors %} · {% for author in authors %}<a href="{{ author.get_absolute_url }}">{{ author.name }}</a>{% if not forloop.last %}, {% endif %}{% endfor %}{% endif %}{% endwith %}
-    {% if article.published %} · <time datetime="{{ article.published_iso }}">{{ article.published_display }}</time>{% endif %}
+    {% if article.published %} · <a href="{{ article.date_archive_url }}"><time datetime="{{ article.published_iso }}">{{ article.published_display }}</time></a>{% endif %}
     {% if article.comment_count %} · {{ article.comment_count }} comment{{ article.comment_count|pluralize }}{% endif %}
   </p>
 </article>"""  # noqa: E501
