@@ -28,6 +28,7 @@ def update_settings(
     bio: str,
     email: str,
     email_notifications: bool,
+    time_zone: str = "",
 ) -> Profile:
     if user.email != email:
         user.email = email
@@ -36,7 +37,10 @@ def update_settings(
     profile.display_name = display_name
     profile.set_bio(bio)
     profile.email_notifications = email_notifications
-    profile.save(update_fields=["display_name", "bio", "bio_html", "email_notifications"])
+    profile.time_zone = time_zone
+    profile.save(
+        update_fields=["display_name", "bio", "bio_html", "email_notifications", "time_zone"]
+    )
     return profile
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
 
 from web.honeypot import HoneypotMixin
 from web.text import CleanTextMixin
+from web.timezones import validate_time_zone, zone_names
 
 from .models import BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_for
 from .tasks import send_password_reset_mail
@@ -102,6 +104,12 @@ class SettingsForm(CleanTextMixin, forms.Form):
         label="E-mail me about replies to my comments and new comments in discussions I follow",
         required=False,
     )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,
+        help_text="Every time on the site is shown in it.",
+        validators=[validate_time_zone],
+    )
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -113,9 +121,12 @@ class SettingsForm(CleanTextMixin, forms.Form):
                 "bio": profile.bio,
                 "email": user.email,
                 "email_notifications": profile.email_notifications,
+                "time_zone": profile.time_zone,
             },
         )
         super().__init__(*args, **kwargs)
+        site = f"The site's ({settings.TIME_ZONE})"
+        self.fields["time_zone"].choices = [("", site), *((n, n) for n in zone_names())]
 
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])

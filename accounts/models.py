@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from web.markup import render_markdown
+from web.timezones import validate_time_zone
 
 from .validators import validate_display_name
 
@@ -23,6 +24,8 @@ class Profile(models.Model):
     # The bio rendered (Markdown subset, sanitized) once, when it is written; pages show this.
     bio_html = models.TextField(blank=True)
     email_notifications = models.BooleanField(default=False)
+    # An IANA zone name ("Europe/Berlin"); empty: the site's (AGORA_TIME_ZONE).
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from comments.models import Comment, CommentStatus
 from web.pagination import paginate
 from web.ratelimit import ratelimit
+from web.timezones import SESSION_KEY
 
 from .actions import sign_up, turn_off_mail, update_settings
 from .forms import EMAIL_TAKEN, SettingsForm, SignUpForm, email_in_use
@@ -105,10 +106,12 @@ def account_settings(request: HttpRequest):
                     bio=form.cleaned_data["bio"],
                     email=form.cleaned_data["email"],
                     email_notifications=form.cleaned_data["email_notifications"],
+                    time_zone=form.cleaned_data["time_zone"],
                 )
             except IntegrityError:  # another account took the address a moment ago
                 form.add_error("email", EMAIL_TAKEN)
             else:
+                request.session[SESSION_KEY] = form.cleaned_data["time_zone"]
                 messages.success(request, "Your settings are saved.")
                 return redirect("accounts:settings")
     else:

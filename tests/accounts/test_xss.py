@@ -18,7 +18,7 @@ from ..conftest import shared_path
 PAGE_TAGS = {
     "html", "head", "meta", "title", "link", "body", "a", "header", "div", "nav", "ul", "li",
     "form", "input", "button", "span", "main", "p", "h1", "h2", "time", "section", "footer",
-    "label", "textarea", "fieldset", "legend", "strong", "ol",
+    "label", "textarea", "fieldset", "legend", "strong", "ol", "select", "option",
 } | set(ALLOWED_TAGS)  # fmt: skip
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "background"}
 
