@@ -72,7 +72,8 @@ INSPECT_DOM = r"""
   for (const el of document.querySelectorAll("script")) {
     // The article's JSON-LD: a data block that browsers never run, written in the head,
     // where no stored text is placed.
-    if (el.type === "application/ld+json" && el.parentElement === document.head && !el.src) continue;
+    const dataBlock = el.type === "application/ld+json" && !el.src;
+    if (dataBlock && el.parentElement === document.head) continue;
     const src = el.getAttribute("src") || "";
     if (!src.startsWith("/static/")) bad.push(`<script src="${src.slice(0, 60)}">`);
   }
