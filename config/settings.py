@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "search",
     "imports",
     "backup",
+    "stats",
     "demo",
     "bench",
 ]
@@ -415,6 +416,9 @@ AGORA_ARTICLES_PER_PAGE = env_int("AGORA_ARTICLES_PER_PAGE", 20)
 # and how long the index, one grouped pass over the tables, is kept.
 AGORA_SITEMAP_SIZE = min(max(env_int("AGORA_SITEMAP_SIZE", 10_000), 1), 50_000)
 AGORA_SITEMAP_CACHE_SECONDS = env_int("AGORA_SITEMAP_CACHE_SECONDS", 3600)
+# How long the statistics pages' figures are kept before they are computed again
+# (stats/figures.py: a few grouped passes over the comments).
+AGORA_STATS_CACHE_SECONDS = env_int("AGORA_STATS_CACHE_SECONDS", 3600)
 # Published comments of the page written into an article's JSON-LD (comments/jsonld.py).
 AGORA_JSONLD_COMMENTS = env_int("AGORA_JSONLD_COMMENTS", 100)
 # Any request body above this is refused with 413 (web/middleware.py), before it is read

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("moderation.urls")),
     path("", include("search.urls")),
+    path("", include("stats.urls")),
     path("", include("archive.urls")),
 ]
 

@@ -5,6 +5,7 @@ function."""
 
 from __future__ import annotations
 
+import configparser
 import shutil
 import subprocess
 import sys
@@ -14,8 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT = Path(sys.executable).with_name("lint-imports")
-PACKAGES = ["web", "accounts", "archive", "comments", "moderation", "search", "imports"]
-PACKAGES += ["backup", "demo", "bench", "config"]
+# The packages the contracts name, as the configuration lists them.
+_CONFIG = configparser.ConfigParser()
+_CONFIG.read(ROOT / ".importlinter")
+PACKAGES = _CONFIG["importlinter"]["root_packages"].split()
 
 pytestmark = pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed")
 

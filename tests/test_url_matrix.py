@@ -74,6 +74,8 @@ TABLE: dict[str, Row] = {
     "archive:dates": Row(OK),
     "archive:year": Row(OK),
     "archive:month": Row(OK),
+    "stats:archive": Row(OK),
+    "stats:source": Row(OK),
     # Accounts.
     "accounts:login": Row(OK, (200,) * 7),  # an empty POST shows the form's errors
     "accounts:logout": Row(NOT_ALLOWED, (302,) * 7),
@@ -144,6 +146,7 @@ def url_kwargs(name: str, world: dict) -> dict:
         "archive:source_feed": {"slug": article.source.slug},
         "archive:author": {"slug": world["writer"].slug},
         "sitemap_page": {"kind": "articles", "number": 1},
+        "stats:source": {"slug": article.source.slug},
         "archive:year": {"year": article.published.year},
         "archive:month": {"year": article.published.year, "month": article.published.month},
         "comments:permalink": {"pk": comment.pk},
