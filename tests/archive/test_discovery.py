@@ -61,7 +61,10 @@ def test_the_index_lists_a_page_per_range_of_ids_of_each_kind(client, make_artic
     listed = locs(root)
     first = (articles[0].pk - 1) // 2 + 1
     last = (articles[-1].pk - 1) // 2 + 1
-    expected = [f"{SITE}/sitemaps/articles-{n}.xml" for n in range(first, last + 1)]
+    # Page 1 is always there: it also lists the home page (on PostgreSQL the ids of this
+    # test's articles may start far past it).
+    pages = sorted({1, *range(first, last + 1)})
+    expected = [f"{SITE}/sitemaps/articles-{n}.xml" for n in pages]
     assert [loc for loc in listed if "/articles-" in loc] == expected
     assert any("/sources-" in loc for loc in listed)
     assert any("/authors-" in loc for loc in listed)
