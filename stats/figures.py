@@ -4,26 +4,30 @@ number of comments per article.
 
 Each figure is one grouped query (months come from the date columns' indexes; the median
 from a histogram of the denormalised `comment_count`, so no comment is counted per article).
-At 2,000,000 comments the comment figures read the table once each, so the whole set is
-kept in the cache for AGORA_STATS_CACHE_SECONDS and shown with its age.
+At 2,000,000 comments the comment figures read the table once each (1.2 s on SQLite), so the
+whole set is kept in the cache, shown with its age, and computed again by a background task
+once it is older than AGORA_STATS_CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, DateField, Func, Q
 from django.utils import timezone
 
 from archive.dates import YEAR
 from archive.models import Article, Source
 from comments.models import Comment, CommentStatus
 from moderation.models import Flag, FlagReason
+
+logger = logging.getLogger(__name__)
 
 # Past this many months a series is drawn by year: 240 bars would be hairlines.
 MAX_MONTHS = 60
@@ -61,8 +65,27 @@ class Figures:
     notes: list[str] = field(default_factory=list)
 
 
-def _month_key(value: datetime.date | datetime.datetime) -> tuple[int, int]:
-    return value.year, value.month
+class MonthOf(Func):
+    """ "YYYY-MM" of a date or a time, in UTC, computed by the database itself. Django's
+    TruncMonth calls a Python function per row on SQLite: 1.7 s for 400,000 comments."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler, connection, template="strftime('%%%%Y-%%%%m', %(expressions)s)"
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        template = "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM')"
+        if isinstance(self.source_expressions[0].output_field, DateField):
+            template = "to_char(%(expressions)s, 'YYYY-MM')"
+        return self.as_sql(compiler, connection, template=template)
+
+
+def _month_key(value: str) -> tuple[int, int]:
+    year, month = value.split("-")
+    return int(year), int(month)
 
 
 def _months_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
@@ -91,7 +114,7 @@ def _series(title: str, unit: str, counts: dict[tuple[int, int], float]) -> Seri
 
 
 def _per_month(rows, column: str) -> dict[tuple[int, int], int]:
-    grouped = rows.order_by().annotate(month=TruncMonth(column)).values("month")
+    grouped = rows.order_by().annotate(month=MonthOf(column)).values("month")
     return {
         _month_key(row["month"]): row["n"]
         for row in grouped.annotate(n=Count("id"))
@@ -131,7 +154,7 @@ def compute(source: Source | None = None) -> Figures:
     by_month = (
         comments.filter(created__isnull=False)
         .order_by()
-        .annotate(month=TruncMonth("created"))
+        .annotate(month=MonthOf("created"))
         .values("month")
         .annotate(
             n=Count("id"),
@@ -179,13 +202,34 @@ def compute(source: Source | None = None) -> Figures:
     return figures
 
 
-def cached(source: Source | None = None) -> Figures:
-    """The figures as computed at most AGORA_STATS_CACHE_SECONDS ago (the page says when)."""
+def _key(source_id: int | None) -> str:
+    return f"stats:{source_id or 'all'}"
+
+
+def store(figures: Figures) -> None:
+    """Keep `figures` for a day past their age: stale ones are shown while new ones are made."""
     seconds = settings.AGORA_STATS_CACHE_SECONDS
-    key = f"stats:{source.pk if source else 'all'}"
-    figures = cache.get(key) if seconds > 0 else None
+    cache.set(_key(figures.source and figures.source.pk), figures, timeout=seconds + 86400)
+
+
+def cached(source: Source | None = None, *, refresh: Callable[[], object]) -> Figures:
+    """The figures kept in the cache. Older than AGORA_STATS_CACHE_SECONDS, they are still
+    shown, and `refresh` is called (once per period, whichever server sees them first) to
+    compute them again in the background: no reader waits for the grouped passes over the
+    comments (1.2 s at 2,000,000 on SQLite), except the first, when none are kept."""
+    seconds = settings.AGORA_STATS_CACHE_SECONDS
+    if seconds <= 0:
+        return compute(source)
+    key = _key(source and source.pk)
+    figures = cache.get(key)
     if figures is None:
         figures = compute(source)
-        if seconds > 0:
-            cache.set(key, figures, timeout=seconds)
+        store(figures)
+    elif (timezone.now() - figures.computed).total_seconds() > seconds and cache.add(
+        f"{key}:refreshing", True, timeout=seconds
+    ):
+        try:
+            refresh()
+        except Exception:  # a queue that is down: the stale figures stay, and say their age
+            logger.warning("could not ask for new statistics", exc_info=True)
     return figures

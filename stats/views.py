@@ -4,16 +4,17 @@ from django.shortcuts import get_object_or_404, render
 
 from archive.models import Source
 
-from . import charts, figures
+from . import charts, figures, tasks
 
 
 def archive_statistics(request: HttpRequest):
-    return _page(request, figures.cached())
+    return _page(request, figures.cached(refresh=tasks.refresh_statistics.enqueue))
 
 
 def source_statistics(request: HttpRequest, slug: str):
     source = get_object_or_404(Source, slug=slug)
-    return _page(request, figures.cached(source))
+    found = figures.cached(source, refresh=lambda: tasks.refresh_statistics.enqueue(source.pk))
+    return _page(request, found)
 
 
 def _page(request: HttpRequest, found: figures.Figures):

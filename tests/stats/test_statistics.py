@@ -1,6 +1,7 @@
 """The statistics pages: figures over time, drawn as SVG with their tables."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -167,3 +168,52 @@ def test_the_figures_are_kept_and_cost_a_fixed_number_of_queries(client, archive
 def test_an_empty_archive_has_a_page_too(client):
     page = client.get("/statistics/").content.decode()
     assert page.count("Nothing to show yet.") == 3  # the reports chart shows its zeros
+
+
+def test_stale_figures_are_shown_while_a_task_computes_new_ones(client, settings, archive):
+    from django.core.cache import cache
+
+    from stats import figures as stats_figures
+
+    settings.AGORA_STATS_CACHE_SECONDS = 60
+    old = compute()
+    old.computed -= datetime.timedelta(hours=2)
+    old.article_total = 999  # a figure no longer true: it is what the page shows meanwhile
+    stats_figures.store(old)
+    asked = []
+    shown = stats_figures.cached(refresh=lambda: asked.append(1))
+    assert shown.article_total == 999 and asked == [1]
+    stats_figures.cached(refresh=lambda: asked.append(1))
+    assert asked == [1]  # asked once per period
+    # The page asks the worker (run at once in tests), which keeps the new figures.
+    cache.delete("stats:all:refreshing")
+    assert "999" in client.get("/statistics/").content.decode()
+    assert "999" not in client.get("/statistics/").content.decode()
+
+
+def test_a_queue_that_is_down_leaves_the_stale_figures(client, settings, archive, monkeypatch):
+    from stats import figures as stats_figures
+    from stats import tasks
+
+    settings.AGORA_STATS_CACHE_SECONDS = 60
+    old = compute()
+    old.computed -= datetime.timedelta(hours=2)
+    stats_figures.store(old)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the queue is down")
+
+    monkeypatch.setattr(tasks, "refresh_statistics", SimpleNamespace(enqueue=down))
+    assert client.get("/statistics/").status_code == 200
+
+
+def test_months_are_those_of_utc(make_article, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    article = make_article(published=datetime.date(2025, 3, 31))
+    comment = make_comment(article, make_user("late"), "Late.")
+    Comment.objects.filter(pk=comment.pk).update(
+        created=datetime.datetime(2025, 3, 31, 23, 30, tzinfo=datetime.UTC)
+    )
+    figures = compute()
+    assert values(figures.comments) == {"2025-03": 1}
+    assert values(figures.articles) == {"2025-03": 1}
