@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Profile, profile_for
+from .models import MailSchedule, Profile, profile_for
 
 User = get_user_model()
 
@@ -29,6 +29,7 @@ def update_settings(
     email: str,
     email_notifications: bool,
     time_zone: str = "",
+    mail_schedule: str = MailSchedule.EACH,
 ) -> Profile:
     if user.email != email:
         user.email = email
@@ -38,9 +39,9 @@ def update_settings(
     profile.set_bio(bio)
     profile.email_notifications = email_notifications
     profile.time_zone = time_zone
-    profile.save(
-        update_fields=["display_name", "bio", "bio_html", "email_notifications", "time_zone"]
-    )
+    profile.mail_schedule = mail_schedule
+    changed = ["display_name", "bio", "bio_html", "email_notifications", "time_zone"]
+    profile.save(update_fields=[*changed, "mail_schedule"])
     return profile
 
 

@@ -11,7 +11,7 @@ from web.honeypot import HoneypotMixin
 from web.text import CleanTextMixin
 from web.timezones import validate_time_zone, zone_names
 
-from .models import BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_for
+from .models import BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, MailSchedule, profile_for
 from .tasks import send_password_reset_mail
 from .validators import validate_display_name
 
@@ -57,6 +57,9 @@ class SignUpForm(CleanTextMixin, HoneypotMixin, UserCreationForm):
         self.fields["password1"].label = "Password"
         self.fields["password2"].label = "Password again"
         self.fields["password2"].help_text = "The same password, to be sure it is typed right."
+
+    def clean_mail_schedule(self) -> str:
+        return self.cleaned_data["mail_schedule"] or MailSchedule.EACH
 
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])
@@ -104,6 +107,12 @@ class SettingsForm(CleanTextMixin, forms.Form):
         label="E-mail me about replies to my comments and new comments in discussions I follow",
         required=False,
     )
+    mail_schedule = forms.ChoiceField(
+        label="How to send them",
+        choices=MailSchedule.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     time_zone = forms.ChoiceField(
         label="Time zone",
         required=False,
@@ -122,6 +131,7 @@ class SettingsForm(CleanTextMixin, forms.Form):
                 "email": user.email,
                 "email_notifications": profile.email_notifications,
                 "time_zone": profile.time_zone,
+                "mail_schedule": profile.mail_schedule,
             },
         )
         super().__init__(*args, **kwargs)

@@ -13,6 +13,14 @@ BIO_MAX_LENGTH = 2000
 DISPLAY_NAME_MAX_LENGTH = 80
 
 
+class MailSchedule(models.TextChoices):
+    """How a reader who wants notification mail gets it."""
+
+    EACH = "each", "A mail for each reply or new comment"
+    DAILY = "daily", "One digest a day"
+    WEEKLY = "weekly", "One digest a week (on Mondays)"
+
+
 class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -24,6 +32,11 @@ class Profile(models.Model):
     # The bio rendered (Markdown subset, sanitized) once, when it is written; pages show this.
     bio_html = models.TextField(blank=True)
     email_notifications = models.BooleanField(default=False)
+    mail_schedule = models.CharField(
+        max_length=10, choices=MailSchedule.choices, default=MailSchedule.EACH
+    )
+    # The end of the last digest's period: the next digest starts there.
+    digest_sent_until = models.DateTimeField(null=True, blank=True)
     # An IANA zone name ("Europe/Berlin"); empty: the site's (AGORA_TIME_ZONE).
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
 

@@ -107,6 +107,7 @@ def account_settings(request: HttpRequest):
                     email=form.cleaned_data["email"],
                     email_notifications=form.cleaned_data["email_notifications"],
                     time_zone=form.cleaned_data["time_zone"],
+                    mail_schedule=form.cleaned_data["mail_schedule"],
                 )
             except IntegrityError:  # another account took the address a moment ago
                 form.add_error("email", EMAIL_TAKEN)

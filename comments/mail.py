@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 
 from accounts.mail import notification_footer, notification_headers
+from accounts.models import MailSchedule
 from web.reversing import absolute_url
 
 from .models import Notification, NotificationKind
@@ -15,11 +16,16 @@ EXCERPT_CHARS = 1000
 
 
 def wants_mail(notification: Notification) -> bool:
-    """Whether the notice's reader asked for mail and can get it. A user without a Profile
-    row has the default: no mail."""
+    """Whether the notice's reader asked for a mail per notice and can get it (a reader who
+    chose a digest gets it there). A user without a Profile row has the default: no mail."""
     reader = notification.user
     profile = getattr(reader, "profile", None)
-    return bool(profile is not None and profile.email_notifications and reader.email)
+    return bool(
+        profile is not None
+        and profile.email_notifications
+        and profile.mail_schedule == MailSchedule.EACH
+        and reader.email
+    )
 
 
 def notification_message(notification: Notification) -> EmailMessage:
@@ -38,6 +44,38 @@ def notification_message(notification: Notification) -> EmailMessage:
         f"{opening}\n\n{comment.body_source[:EXCERPT_CHARS]}\n\nRead it: {link}\n\n-- \n"
         + notification_footer(reader, "e-mail notifications are on in your settings")
     )
+    return EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [reader.email],
+        headers=notification_headers(reader),
+    )
+
+
+DIGEST_MAX = 50
+
+
+def digest_message(reader, notices: list[Notification], more: int, schedule: str) -> EmailMessage:
+    """One mail listing `notices` (oldest first), and how many more there were."""
+    period = "day" if schedule == MailSchedule.DAILY else "week"
+    count = len(notices) + more
+    subject = f"Your {period} on {settings.SITE_NAME}: {count} new comment{'s' * (count != 1)}"
+    blocks = []
+    for notice in notices:
+        comment = notice.comment
+        title = comment.article.title
+        if notice.kind == NotificationKind.REPLY:
+            heading = f"{comment.author_display} replied to your comment on “{title}”:"
+        else:
+            heading = f"{comment.author_display} commented on “{title}”:"
+        excerpt = comment.body_source[:300] + ("…" if len(comment.body_source) > 300 else "")
+        link = absolute_url(reverse("comments:permalink", args=[comment.pk]))
+        blocks.append(f"{heading}\n{excerpt}\n{link}")
+    if more:
+        blocks.append(f"…and {more} more: {absolute_url(reverse('comments:notifications'))}")
+    reason = f"you chose a {'daily' if period == 'day' else 'weekly'} digest in your settings"
+    body = "\n\n".join(blocks) + "\n\n-- \n" + notification_footer(reader, reason)
     return EmailMessage(
         subject,
         body,
