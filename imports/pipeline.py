@@ -74,6 +74,13 @@ class InputFile:
     # An export (.jsonl) on disk past the file limit: `data` holds only its first bytes, enough
     # to recognize the backup and refuse it with BACKUP_REFUSED.
     disk: Path | None = None
+    member: str = ""  # its path inside the zip archive it came in
+
+    @property
+    def provenance_name(self) -> str:
+        """What an article's provenance records: the path inside a zip ("feeds/a.atom"), else
+        the file's name."""
+        return (self.member or self.name)[:500]
 
 
 @dataclass
@@ -226,7 +233,7 @@ def iter_zip(
             if data.startswith(b"PK\x03\x04"):
                 yield Failure(path, "zip archives inside a zip archive are refused")
                 continue
-            yield InputFile(path, PurePosixPath(info.filename).name, data)
+            yield InputFile(path, PurePosixPath(info.filename).name, data, member=info.filename)
 
 
 def _iter_file(path: Path, display: str, limits: Limits) -> Iterator[InputFile | Failure]:
@@ -480,7 +487,7 @@ def _import_file(
             try:
                 result = load_document(
                     doc,
-                    file_name=item.name,
+                    file_name=item.provenance_name,
                     sha256=sha256,
                     format=fmt,
                     user=user,

@@ -9,6 +9,7 @@ from pathlib import PurePath
 
 from imports.parsers.base import ParseError
 from imports.parsers.decoding import binary_reason
+from imports.parsers.jsonfeed import is_json_feed
 
 FORMATS = ("text", "html", "feed", "jsonl")
 
@@ -22,6 +23,7 @@ _EXTENSIONS = {
     ".rss": "feed",
     ".atom": "feed",
     ".xml": "feed",
+    ".json": "feed",  # JSON Feed; a site backup is JSON Lines (.jsonl)
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
@@ -50,6 +52,8 @@ def detect_format(name: str, data: bytes) -> str:
             return "feed"
         if _HTML_START.search(head):
             return "html"
+    if start.startswith(b"{") and is_json_feed(head):
+        return "feed"
     if start.startswith(b"{") and _looks_like_jsonl(head):
         return "jsonl"
     by_extension = _EXTENSIONS.get(PurePath(name or "").suffix.lower())

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds: one document per entry."""
+"""RSS 2.0, Atom and JSON feeds: one document per entry."""
 
 from __future__ import annotations
 
@@ -14,17 +14,28 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from imports.parsers.base import ParsedDocument, ParseError, clean_html, html_to_paragraphs
 from imports.parsers.decoding import binary_reason, damaged_utf8
+from imports.parsers.jsonfeed import is_json_feed, parse_json_feed
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""")
 _STARTS_WITH_BLOCK = re.compile(r"<(?:p|ul|ol|blockquote|pre|h[2-4])\b")
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "html", "xhtml")
+# Exports that look like feeds but are not articles to publish as they stand: a WordPress
+# export holds drafts, private posts, attachments and menu items as <item>s, and a Disqus
+# export holds comments only. Named and refused rather than read as a feed.
+_WXR = re.compile(rb"<wp:wxr_version\b|xmlns:wp=[\"']https?://wordpress\.org/export/", re.I)
+_DISQUS = re.compile(rb"<disqus[\s>]", re.IGNORECASE)
 
 
 def parse_feed(data: bytes) -> list[ParsedDocument]:
     """Parse an RSS 2.0 or Atom feed into one document per usable entry."""
     if not data.strip():
         raise ParseError("the file is empty")
+    if is_json_feed(data):
+        return parse_json_feed(data)
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        raise ParseError("this is JSON but not a JSON Feed (it names no jsonfeed.org version)")
+    _refuse_exports(data)
     reason = binary_reason(data)
     if reason:
         raise ParseError(f"binary or unknown file: {reason}, not a feed")
@@ -38,6 +49,7 @@ def parse_feed(data: bytes) -> list[ParsedDocument]:
     feed = parsed.feed
     source_name = " ".join((feed.get("title") or "").split())
     source_url = feed.get("link") or ""
+    feed_authors = _authors(feed)
     documents: list[ParsedDocument] = []
     skipped: list[str] = []
     for number, entry in enumerate(parsed.entries, start=1):
@@ -47,8 +59,8 @@ def parse_feed(data: bytes) -> list[ParsedDocument]:
             continue
         doc = ParsedDocument(title=title, paragraphs=[], format="feed")
         doc.source_name, doc.source_url = source_name, source_url
-        doc.url = entry.get("link") or ""
-        doc.authors = _authors(entry)
+        doc.url = _entry_address(entry)
+        doc.authors = _authors(entry) or feed_authors
         published = entry.get("published_parsed") or entry.get("updated_parsed")
         if published:
             doc.published = date(published.tm_year, published.tm_mon, published.tm_mday)
@@ -66,6 +78,34 @@ def parse_feed(data: bytes) -> list[ParsedDocument]:
     if parsed.get("bozo"):
         documents[0].warnings.append(f"the feed is not well-formed XML: {parsed.bozo_exception}")
     return documents
+
+
+def _refuse_exports(data: bytes) -> None:
+    head = data[:65536]
+    if _WXR.search(head):
+        raise ParseError(
+            "this is a WordPress export (WXR), not a feed: Agora cannot import it yet, and read "
+            "as a feed it would publish drafts, private posts, attachments and menu items"
+        )
+    if _DISQUS.search(head):
+        raise ParseError("this is a Disqus comment export: Agora cannot import it yet")
+
+
+def _entry_address(entry: feedparser.FeedParserDict) -> str:
+    """The entry's web address: its alternate link, else any http link, else an http id (an
+    Atom id is often a urn:uuid, which is no address)."""
+    links = [link for link in entry.get("links") or [] if _is_http(link.get("href"))]
+    for link in links:
+        if (link.get("rel") or "alternate") == "alternate":
+            return link["href"]
+    for candidate in (entry.get("link"), *(link.get("href") for link in links), entry.get("id")):
+        if _is_http(candidate):
+            return candidate
+    return ""
+
+
+def _is_http(value) -> bool:
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
 def _refuse_damaged_utf8(data: bytes) -> None:
@@ -103,6 +143,7 @@ def _refuse_entities(data: bytes) -> None:
 
 
 def _authors(entry: feedparser.FeedParserDict) -> list[str]:
+    """An entry's (or the feed's) author names."""
     names = [(a.get("name") or "").strip() for a in entry.get("authors") or []]
     names = [name for name in names if name]
     if not names and entry.get("author"):
