@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 import lxml.html
 from lxml import etree
 
+from imports.parsers.dates import parse_human_datetime
 from web import sanitize
 
 
@@ -245,7 +246,8 @@ _CLOCK = re.compile(
 
 
 def parse_datetime(value: str) -> datetime | None:
-    """Aware datetime from ISO 8601 or "April 21, 2008 at 10:05 pm"; naive times count as UTC.
+    """Aware datetime from ISO 8601, "April 21, 2008 at 10:05 pm" or a date written in another
+    language (imports.parsers.dates); naive times count as UTC.
 
     Comment timestamps on saved pages rarely carry a zone; UTC is the least surprising guess and
     keeps every stored datetime aware.
@@ -257,32 +259,36 @@ def parse_datetime(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(iso)
     except ValueError:
-        parsed = None
+        parsed = _english_datetime(value) or parse_human_datetime(value)
     if parsed is None:
-        # search, not match: Disqus titles read "Tuesday, June 17, 2014 9:12 AM".
-        m = _MONTH_DAY_YEAR.search(value)
-        if not m or m.start() > 12:
-            return None
-        month = _MONTHS.get(m.group(1).lower())
-        day = _safe_date(m.group(3), month, m.group(2)) if month else None
-        if day is None:
-            return None
-        hour = minute = second = 0
-        if clock := _CLOCK.fullmatch(value[m.end() :]):
-            hour, minute = int(clock.group(1)), int(clock.group(2))
-            second = int(clock.group(3) or 0)
-            meridiem = (clock.group(4) or "").lower().replace(".", "")
-            if meridiem == "pm" and hour < 12:
-                hour += 12
-            elif meridiem == "am" and hour == 12:
-                hour = 0
-        try:
-            parsed = datetime(day.year, day.month, day.day, hour, minute, second)
-        except ValueError:
-            return None
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
+
+
+def _english_datetime(value: str) -> datetime | None:
+    # search, not match: Disqus titles read "Tuesday, June 17, 2014 9:12 AM".
+    m = _MONTH_DAY_YEAR.search(value)
+    if not m or m.start() > 12:
+        return None
+    month = _MONTHS.get(m.group(1).lower())
+    day = _safe_date(m.group(3), month, m.group(2)) if month else None
+    if day is None:
+        return None
+    hour = minute = second = 0
+    if clock := _CLOCK.fullmatch(value[m.end() :]):
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        second = int(clock.group(3) or 0)
+        meridiem = (clock.group(4) or "").lower().replace(".", "")
+        if meridiem == "pm" and hour < 12:
+            hour += 12
+        elif meridiem == "am" and hour == 12:
+            hour = 0
+    try:
+        return datetime(day.year, day.month, day.day, hour, minute, second)
+    except ValueError:
+        return None
 
 
 # --- threads ----------------------------------------------------------------------------------
