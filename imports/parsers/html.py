@@ -99,6 +99,7 @@ def parse_html(data: bytes) -> ParsedDocument:
     doc = ParsedDocument(title="", paragraphs=[], format="html", warnings=warnings)
     doc.comments = comments
     _read_metadata(page, doc)
+    doc.title = _headline(tree, doc) or _title_without_site(tree, doc)
     _read_body(page, tree, doc)
     if not doc.title:
         raise ParseError("no title: the page has neither a <title>, an <h1> nor title metadata")
@@ -211,6 +212,55 @@ def _fragment(html: str) -> etree._Element:
 
 def _text(el: etree._Element) -> str:
     return " ".join(html_to_paragraphs(el))
+
+
+_WORDS = re.compile(r"\w+")
+_TITLE_SEPARATORS = (" - ", " | ", " – ", " — ", " » ", " -- ", " :: ", " · ")
+
+
+def _headline(tree: etree._Element, doc: ParsedDocument) -> str:
+    """The page's headline: of its <h1>s that are not the site's name (a logo, a blog's
+    name), the one sharing the most words with the <title> or og:title (the first on a tie).
+    The title metadata often carries the site's name, or is another wording for sharing."""
+    host = (urlsplit(doc.url).hostname or "").removeprefix("www.").casefold()
+    site_names = {doc.source_name.casefold(), host, host.split(".")[0]} - {""}
+    candidates = []
+    for heading in tree.iter("h1"):
+        text = " ".join(heading.text_content().split())
+        if text and len(text) <= 500 and text.casefold() not in site_names:
+            candidates.append(text)
+    if not candidates:
+        return ""
+    hint = _title_words(doc.title)
+    return max(candidates, key=lambda text: len(_title_words(text) & hint))
+
+
+def _title_words(text: str) -> set[str]:
+    """The words that tell titles apart (not "a", "of", "le", "to")."""
+    return {word for word in _WORDS.findall(text.casefold()) if len(word) > 2}
+
+
+def _title_without_site(tree: etree._Element, doc: ParsedDocument) -> str:
+    title = _without_site_name(doc.title, doc.source_name)
+    if doc.source_name and title.casefold() == doc.source_name.casefold():
+        # The metadata kept the site's part of "Site » Headline": the page's own <title> says more.
+        raw = " ".join((tree.findtext(".//title") or "").split())
+        title = _without_site_name(raw, doc.source_name) or title
+    return title
+
+
+def _without_site_name(title: str, site: str) -> str:
+    """ "What is Rust? - Stack Overflow Blog" without " - Stack Overflow Blog" (or the name
+    in front), when the site's name is known."""
+    if not site:
+        return title
+    folded, name = title.casefold(), site.casefold()
+    for separator in _TITLE_SEPARATORS:
+        if folded.endswith(separator + name) and len(title) > len(separator + site):
+            return title[: -len(separator + site)].strip()
+        if folded.startswith(name + separator) and len(title) > len(site + separator):
+            return title[len(site + separator) :].strip()
+    return title
 
 
 def _fallback_title(tree: etree._Element) -> str:
