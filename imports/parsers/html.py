@@ -27,6 +27,7 @@ from imports.parsers.base import (
     parse_datetime,
 )
 from imports.parsers.decoding import binary_reason, decode, normalize_newlines
+from imports.parsers.names import clean_author_name
 
 # trafilatura logs "empty document"-style noise at WARNING for pages we handle ourselves.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -45,7 +46,6 @@ _POST_ID = re.compile(r"post-\d+")
 _AUTHOR_CLASSES = ("fn", "comment-author", "author", "username", "user", "comment-author-name")
 _BODY_CLASSES = ("comment-content", "comment-text", "post-message", "comment-message", "text")
 _META_CLASSES = {"comment-meta", "commentmetadata", "comment-metadata", "post-meta", "meta"}
-_SAYS = re.compile(r"\s+says:?$", re.IGNORECASE)
 _PAGE_TEXT = etree.XPath(
     "//body//text()[not(ancestor::script or ancestor::style)]", smart_strings=False
 )
@@ -389,7 +389,7 @@ def _read_comment(item: etree._Element) -> ParsedComment:
         # The .fn inside .comment-author is the name; the rest is avatar and "says:".
         inner = _find_own(author_el, ("fn",)) if "fn" not in _classes(author_el) else None
         name_el = inner if inner is not None else author_el
-        author = _SAYS.sub("", " ".join(html_to_paragraphs(name_el))) or None
+        author = clean_author_name("\n".join(html_to_paragraphs(name_el)))
 
     body_el = _find_own(item, _BODY_CLASSES, own)
     if body_el is not None:
