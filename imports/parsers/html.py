@@ -393,7 +393,8 @@ def _read_comment(item: etree._Element) -> ParsedComment:
 
     body_el = _find_own(item, _BODY_CLASSES, own)
     if body_el is not None:
-        fragment = (body_el.text or "") + "".join(_outer_html_with_tail(c) for c in body_el)
+        # Some themes put the name inside the content block (Drupal: h3.name above the text).
+        fragment = _inner_html_without(body_el, _name_block(author_el, body_el))
     else:
         # Old WordPress themes put bare <p>s in .comment-body beside the author and meta.
         skip = {el for el in own if _classes(el) & _META_CLASSES} | {author_el}
@@ -410,6 +411,37 @@ def _read_comment(item: etree._Element) -> ParsedComment:
     )
 
 
+def _name_block(author_el, body_el) -> etree._Element | None:
+    """The element holding the commenter's name inside the comment's text block, if it is
+    there: the name itself, or the heading around it."""
+    if author_el is None or body_el is None or author_el is body_el:
+        return None
+    if not any(ancestor is body_el for ancestor in author_el.iterancestors()):
+        return None
+    parent = author_el.getparent()
+    if parent is not None and parent is not body_el and parent.tag in _HEADINGS:
+        if " ".join(parent.text_content().split()) == " ".join(author_el.text_content().split()):
+            return parent
+    return author_el
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _inner_html_without(el: etree._Element, unwanted: etree._Element | None) -> str:
+    """`el`'s content as HTML, leaving out `unwanted` (and keeping the text around it)."""
+    parts = [el.text or ""]
+    for child in el:
+        if child is unwanted:
+            parts.append(child.tail or "")
+        elif unwanted is not None and any(a is child for a in unwanted.iterancestors()):
+            parts.append(_inner_html_without(child, unwanted))
+            parts.append(child.tail or "")
+        else:
+            parts.append(_outer_html_with_tail(child))
+    return "".join(parts)
+
+
 def _outer_html_with_tail(el: etree._Element) -> str:
     return lxml.html.tostring(el, encoding="unicode", with_tail=True)
 
@@ -417,7 +449,13 @@ def _outer_html_with_tail(el: etree._Element) -> str:
 def _comment_time(own: list[etree._Element]) -> datetime | None:
     for el in own:
         if el.tag == "time":
-            when = parse_datetime(el.get("datetime") or el.text_content())
+            attribute = (el.get("datetime") or "").strip()
+            when = parse_datetime(attribute or el.text_content())
+            if when and len(attribute) == 10:
+                # A datetime attribute holding only the day: the text may say the time.
+                shown = parse_datetime(" ".join(el.text_content().split()))
+                if shown and shown.date() == when.date():
+                    when = shown
             if when:
                 return when
     for el in own:
@@ -425,9 +463,38 @@ def _comment_time(own: list[etree._Element]) -> datetime | None:
             continue
         inside_meta = any(_classes(a) & _META_CLASSES for a in el.iterancestors())
         if inside_meta or _classes(el) & {"time-ago", "published", "date", "comment-date"}:
-            when = parse_datetime(el.get("title") or "") or parse_datetime(
-                " ".join(el.text_content().split())
-            )
+            text = " ".join(el.text_content().split())
+            when = parse_datetime(el.get("title") or "") or parse_datetime(text)
             if when:
-                return when
+                return _with_separate_clock(when, text, own)
     return None
+
+
+_CLOCK_ONLY = re.compile(
+    r"(\d{1,2})[:h.](\d{2})(?::(\d{2}))?\s*([ap])\.?m\.?|(\d{1,2})[:h](\d{2})", re.I
+)
+
+
+def _with_separate_clock(when: datetime, text: str, own: list[etree._Element]) -> datetime:
+    """A date shown without its time ("April 5, 2018"), the time in an element of its own
+    ("6:32 PM"): put together. The date alone stays at midnight."""
+    if re.search(r"\d[:h]\d\d", text) or when.hour or when.minute:
+        return when
+    for el in own:
+        if len(el) or el.tag in ("script", "style"):
+            continue
+        clock = _CLOCK_ONLY.fullmatch(" ".join((el.text or "").split()))
+        if clock is None:
+            continue
+        if clock.group(1):
+            hour, minute = int(clock.group(1)), int(clock.group(2))
+            meridiem = clock.group(4).lower()
+            if meridiem == "p" and hour < 12:
+                hour += 12
+            elif meridiem == "a" and hour == 12:
+                hour = 0
+        else:
+            hour, minute = int(clock.group(5)), int(clock.group(6))
+        if hour < 24 and minute < 60:
+            return when.replace(hour=hour, minute=minute, second=int(clock.group(3) or 0))
+    return when

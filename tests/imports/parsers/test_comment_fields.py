@@ -1,0 +1,65 @@
+"""A comment's text without its author's name, and its time put together from a date and a
+clock shown apart, as Drupal and other themes write them."""
+
+from datetime import UTC, datetime
+
+from imports.parsers.base import walk
+from imports.parsers.html import parse_html
+
+ARTICLE = "<p>" + "The council met on Tuesday to discuss the harbour budget again. " * 8 + "</p>"
+
+
+def comments_of(thread: str) -> list:
+    page = (
+        "<!doctype html><html><head><title>Harbour budget</title></head><body>"
+        f"<article><h1>Harbour budget</h1>{ARTICLE}</article>"
+        f'<div id="comments">{thread}</div></body></html>'
+    )
+    return [comment for _depth, comment in walk(parse_html(page.encode()).comments)]
+
+
+DRUPAL = """
+<div class="comment"><div class="comment-content"><div class="content">
+  <h3 class="name"><span class="username">Lars</span></h3>
+  <div class="field-comment-body"><p>Couldn't I just block it?</p></div>
+</div></div>
+<div class="meta"><ul class="links"><li class="date"><span>April 6, 2018</span></li>
+<li class="time"><span>2:20 AM</span></li></ul></div></div>
+<div class="comment"><div class="comment-content"><div class="content">
+  <h3 class="name"><span class="username">Anonymous</span></h3>
+  <div class="field-comment-body"><p>Privacy Badger helps.</p></div>
+</div></div>
+<div class="meta"><ul class="links"><li class="date"><span>April 6, 2018</span></li>
+<li class="time"><span>12:13 PM</span></li></ul></div></div>
+"""
+
+
+def test_the_name_inside_the_text_block_is_not_part_of_the_text():
+    lars, anonymous = comments_of(DRUPAL)
+    assert (lars.author_name, lars.body) == ("Lars", "Couldn't I just block it?")
+    assert anonymous.body == "Privacy Badger helps."
+
+
+def test_a_date_and_a_time_in_elements_of_their_own_make_one_time():
+    lars, anonymous = comments_of(DRUPAL)
+    assert lars.created == datetime(2018, 4, 6, 2, 20, tzinfo=UTC)
+    assert anonymous.created == datetime(2018, 4, 6, 12, 13, tzinfo=UTC)
+
+
+def test_a_datetime_attribute_with_only_the_day_takes_the_time_from_the_text():
+    [comment] = comments_of(
+        '<ol class="commentlist"><li class="comment"><div class="comment-author">'
+        '<b class="fn">Ann</b></div><div class="comment-metadata"><time datetime="2018-04-05">'
+        "April 5, 2018 at 6:32 pm</time></div>"
+        '<div class="comment-content"><p>Well said.</p></div></li></ol>'
+    )
+    assert comment.created == datetime(2018, 4, 5, 18, 32, tzinfo=UTC)
+
+
+def test_a_date_alone_stays_at_midnight():
+    [comment] = comments_of(
+        '<ol class="commentlist"><li class="comment"><div class="comment-author">'
+        '<b class="fn">Ann</b></div><div class="comment-meta"><span>April 5, 2018</span></div>'
+        '<div class="comment-content"><p>Well said.</p></div></li></ol>'
+    )
+    assert comment.created == datetime(2018, 4, 5, tzinfo=UTC)
