@@ -317,9 +317,33 @@ def _is_item_candidate(el: etree._Element) -> bool:
 
 
 def _nearest_item(el: etree._Element, items: set[etree._Element]) -> etree._Element | None:
+    """The comment `el` answers: the nearest comment around it, or, where the replies are
+    placed beside their comment in an indentation block (Drupal's div.indented, a "children"
+    list after its comment), the last comment before that block."""
     for ancestor in el.iterancestors():
         if ancestor in items:
             return ancestor
+        if _classes(ancestor) & _BESIDE_REPLY_CLASSES:
+            before = _last_item_before(ancestor, items)
+            if before is not None:
+                return before
+    return None
+
+
+_BESIDE_REPLY_CLASSES = {"indented", "children", "replies", "comment-replies", "sub-comments"}
+
+
+def _last_item_before(block: etree._Element, items: set[etree._Element]) -> etree._Element | None:
+    for sibling in block.itersiblings(preceding=True):
+        if not isinstance(sibling.tag, str):
+            continue  # an HTML comment
+        if sibling in items:
+            return sibling
+        inner = [el for el in sibling.iter(etree.Element) if el in items]
+        if inner:
+            return inner[-1] if sibling.tag != "a" else None
+        if sibling.tag != "a":  # Drupal puts an <a id="comment-N"> anchor between them
+            return None
     return None
 
 

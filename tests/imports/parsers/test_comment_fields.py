@@ -63,3 +63,37 @@ def test_a_date_alone_stays_at_midnight():
         '<div class="comment-content"><p>Well said.</p></div></li></ol>'
     )
     assert comment.created == datetime(2018, 4, 5, tzinfo=UTC)
+
+
+def thread_of(thread: str) -> list[tuple[int, str]]:
+    page = (
+        "<!doctype html><html><head><title>Harbour budget</title></head><body>"
+        f"<article><h1>Harbour budget</h1>{ARTICLE}</article>"
+        f'<div id="comments">{thread}</div></body></html>'
+    )
+    return [(depth, c.author_name) for depth, c in walk(parse_html(page.encode()).comments)]
+
+
+def comment(name: str) -> str:
+    return (
+        f'<div class="comment"><div class="comment-author"><b class="fn">{name}</b></div>'
+        f'<div class="comment-content"><p>Text by {name}.</p></div></div>'
+    )
+
+
+def test_replies_in_an_indented_block_after_their_comment_are_nested():
+    thread = (
+        f'<a id="comment-1"></a>{comment("Ann")}'
+        f'<div class="indented"><a id="comment-2"></a>{comment("Ben")}'
+        f'<div class="indented">{comment("Cy")}</div></div>'
+        f"{comment('Dee')}"
+    )
+    assert thread_of(thread) == [(0, "Ann"), (1, "Ben"), (2, "Cy"), (0, "Dee")]
+
+
+def test_a_children_list_beside_its_comment_holds_its_replies():
+    thread = (
+        f'<ol class="commentlist"><li>{comment("Ann")}</li>'
+        f'<ul class="children"><li>{comment("Ben")}</li></ul><li>{comment("Dee")}</li></ol>'
+    )
+    assert thread_of(thread) == [(0, "Ann"), (1, "Ben"), (0, "Dee")]
