@@ -25,6 +25,7 @@ from imports.parsers.base import (
     html_to_paragraphs,
     parse_date,
     parse_datetime,
+    walk,
 )
 from imports.parsers.decoding import binary_reason, decode, normalize_newlines
 from imports.parsers.names import clean_author_name
@@ -75,6 +76,7 @@ def parse_html(data: bytes) -> ParsedDocument:
 
     roots = _comment_roots(tree)
     comments = _read_thread(roots)
+    unread = _unread_comments_warning(tree, comments)
     for root in roots:
         _drop(root)
     for noise in tree.xpath("//*[@id or @class]"):
@@ -97,6 +99,8 @@ def parse_html(data: bytes) -> ParsedDocument:
         style.text = None
     page = lxml.html.tostring(tree, encoding="unicode")
     doc = ParsedDocument(title="", paragraphs=[], format="html", warnings=warnings)
+    if unread:
+        doc.warnings.append(unread)
     doc.comments = comments
     _read_metadata(page, doc)
     doc.title = _headline(tree, doc) or _title_without_site(tree, doc)
@@ -290,6 +294,48 @@ def _drop(el: etree._Element) -> None:
 
 def _classes(el: etree._Element) -> set[str]:
     return set((el.get("class") or "").lower().split())
+
+
+# "10 Kommentare", "3 thoughts on …", "Comments (5)", "12 réponses": a count of the comments
+# the page holds, in a heading or a comment section's title.
+_COUNT_WORDS = (
+    r"comments?|responses?|replies|thoughts|kommentare?|antworten|commentaires?|réponses?|"
+    r"comentarios?|respuestas?|commenti|reacties|comentários?"
+)
+_DECLARED_COUNT = re.compile(
+    rf"^\s*(\d{{1,6}})\s+(?:{_COUNT_WORDS})\b|^\s*(?:{_COUNT_WORDS})\s*\((\d{{1,6}})\)\s*$",
+    re.IGNORECASE,
+)
+_SECTION_WORDS = ("comment", "kommentar", "commentaire", "comentario", "disqus_thread")
+
+
+def _unread_comments_warning(tree: etree._Element, comments: list[ParsedComment]) -> str:
+    """What to say when the page shows more comments than were read: never lose them
+    silently. A heading's count ("10 comments") is compared with what was read; without
+    one, a comment section with text in it and nothing read is named."""
+    read = sum(1 for _ in walk(comments))
+    for heading in tree.xpath("//h1|//h2|//h3|//h4|//*[contains(@class, 'title')]"):
+        match = _DECLARED_COUNT.match(" ".join(heading.text_content().split()))
+        if match:
+            declared = int(match.group(1) or match.group(2))
+            if declared > read:
+                return (
+                    f"the page says it has {declared:,} comments; {read:,} could be read, so "
+                    "some of its comment section was not understood"
+                )
+            return ""
+    if read:
+        return ""
+    for el in tree.iter(etree.Element):
+        names = f"{el.get('id') or ''} {el.get('class') or ''}".lower()
+        if not any(word in names for word in _SECTION_WORDS) or "form" in names:
+            continue
+        text = " ".join(
+            t for t in el.xpath(".//text()[not(ancestor::form) and not(ancestor::script)]")
+        )
+        if len(" ".join(text.split())) >= 100:  # more than "No comments yet."
+            return "a comment section was found, but no comment in it could be read"
+    return ""
 
 
 def _comment_roots(tree: etree._Element) -> list[etree._Element]:

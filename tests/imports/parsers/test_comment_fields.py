@@ -97,3 +97,53 @@ def test_a_children_list_beside_its_comment_holds_its_replies():
         f'<ul class="children"><li>{comment("Ben")}</li></ul><li>{comment("Dee")}</li></ol>'
     )
     assert thread_of(thread) == [(0, "Ann"), (1, "Ben"), (0, "Dee")]
+
+
+def warnings_of(section: str) -> list[str]:
+    page = (
+        "<!doctype html><html><head><title>Harbour budget</title></head><body>"
+        f"<article><h1>Harbour budget</h1>{ARTICLE}</article>{section}</body></html>"
+    )
+    return [w for w in parse_html(page.encode()).warnings if "comment" in w]
+
+
+UNREADABLE = (
+    '<section id="comments"><h2>3 Kommentare</h2>'
+    + '<div class="bubble"><em>Someone wrote a long reply about the harbour budget, '
+    "which this reader finds far too generous to the ferry company.</em></div>" * 3 + "</section>"
+)
+
+
+def test_a_section_whose_comments_cannot_be_read_is_not_lost_silently():
+    assert warnings_of(UNREADABLE) == [
+        "the page says it has 3 comments; 0 could be read, so some of its comment section "
+        "was not understood"
+    ]
+    no_count = UNREADABLE.replace("<h2>3 Kommentare</h2>", "")
+    assert warnings_of(no_count) == [
+        "a comment section was found, but no comment in it could be read"
+    ]
+
+
+def test_a_section_with_only_its_form_or_every_comment_read_says_nothing():
+    form_only = (
+        '<div id="comments" class="comments-area"><h3>Leave a Reply</h3><form>'
+        + "<label>Comment</label><textarea></textarea>" * 10
+        + "</form></div>"
+    )
+    assert warnings_of(form_only) == []
+    read_all = f'<div id="comments"><h2>2 Comments</h2>{comment("Ann")}{comment("Ben")}</div>'
+    assert warnings_of(read_all) == []
+
+
+def test_the_warning_reaches_the_import_summary(db, tmp_path):
+    from imports.pipeline import import_paths
+
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<!doctype html><html><head><title>Harbour budget</title></head><body>"
+        f"<article><h1>Harbour budget</h1>{ARTICLE}</article>{UNREADABLE}</body></html>"
+    )
+    summary = import_paths([path])
+    assert summary.imported == 1
+    assert any("the page says it has 3 comments" in w for w in summary.warnings)
