@@ -44,13 +44,7 @@ def notification_message(notification: Notification) -> EmailMessage:
         f"{opening}\n\n{comment.body_source[:EXCERPT_CHARS]}\n\nRead it: {link}\n\n-- \n"
         + notification_footer(reader, "e-mail notifications are on in your settings")
     )
-    return EmailMessage(
-        subject,
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [reader.email],
-        headers=notification_headers(reader),
-    )
+    return _mail(reader, subject, body)
 
 
 DIGEST_MAX = 50
@@ -76,6 +70,11 @@ def digest_message(reader, notices: list[Notification], more: int, schedule: str
         blocks.append(f"…and {more} more: {absolute_url(reverse('comments:notifications'))}")
     reason = f"you chose a {'daily' if period == 'day' else 'weekly'} digest in your settings"
     body = "\n\n".join(blocks) + "\n\n-- \n" + notification_footer(reader, reason)
+    return _mail(reader, subject, body)
+
+
+def _mail(reader, subject: str, body: str) -> EmailMessage:
+    """A notification mail to `reader`, with the one-click unsubscribe headers."""
     return EmailMessage(
         subject,
         body,

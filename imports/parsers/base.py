@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import lxml.html
 from lxml import etree
 
-from imports.parsers.dates import parse_human_datetime
+from imports.parsers.dates import on_24_hours, parse_human_datetime
 from web import sanitize
 
 
@@ -280,11 +280,7 @@ def _english_datetime(value: str) -> datetime | None:
     if clock := _CLOCK.fullmatch(value[m.end() :]):
         hour, minute = int(clock.group(1)), int(clock.group(2))
         second = int(clock.group(3) or 0)
-        meridiem = (clock.group(4) or "").lower().replace(".", "")
-        if meridiem == "pm" and hour < 12:
-            hour += 12
-        elif meridiem == "am" and hour == 12:
-            hour = 0
+        hour = on_24_hours(hour, clock.group(4))
     try:
         return datetime(day.year, day.month, day.day, hour, minute, second)
     except ValueError:

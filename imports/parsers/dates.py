@@ -46,6 +46,16 @@ _CLOCK = re.compile(
 _BETWEEN = re.compile(r"[\s,/@\-–|]*(?:(?:um|à|a\s+las|alle|om|às|at|le)\s+)?", re.I)
 
 
+def on_24_hours(hour: int, meridiem: str | None) -> int:
+    """The hour of "4 PM" (meridiem "pm", "p.m.", "p"…) on a 24-hour clock."""
+    marker = (meridiem or "").lower().replace(".", "")[:1]
+    if marker == "p" and hour < 12:
+        return hour + 12
+    if marker == "a" and hour == 12:
+        return 0
+    return hour
+
+
 def _month(word: str) -> int | None:
     word = word.lower()
     found = MONTHS.get(word)
@@ -85,11 +95,7 @@ def parse_human_datetime(value: str) -> datetime | None:
                 int(clock.group(2)),
                 int(clock.group(3) or 0),
             )
-            meridiem = (clock.group(4) or "").lower().replace(".", "")
-            if meridiem == "pm" and hour < 12:
-                hour += 12
-            elif meridiem == "am" and hour == 12:
-                hour = 0
+            hour = on_24_hours(hour, clock.group(4))
         try:
             return datetime(year, month, day, hour, minute, second)
         except ValueError:

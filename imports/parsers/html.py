@@ -27,6 +27,7 @@ from imports.parsers.base import (
     parse_datetime,
     walk,
 )
+from imports.parsers.dates import on_24_hours
 from imports.parsers.decoding import binary_reason, decode, normalize_newlines
 from imports.parsers.names import clean_author_name
 
@@ -557,12 +558,8 @@ def _with_separate_clock(when: datetime, text: str, own: list[etree._Element]) -
         if clock is None:
             continue
         if clock.group(1):
-            hour, minute = int(clock.group(1)), int(clock.group(2))
-            meridiem = clock.group(4).lower()
-            if meridiem == "p" and hour < 12:
-                hour += 12
-            elif meridiem == "a" and hour == 12:
-                hour = 0
+            hour = on_24_hours(int(clock.group(1)), clock.group(4))
+            minute = int(clock.group(2))
         else:
             hour, minute = int(clock.group(5)), int(clock.group(6))
         if hour < 24 and minute < 60:

@@ -9,13 +9,17 @@ from imports.parsers.html import parse_html
 ARTICLE = "<p>" + "The council met on Tuesday to discuss the harbour budget again. " * 8 + "</p>"
 
 
-def comments_of(thread: str) -> list:
-    page = (
+def page_with(section: str) -> bytes:
+    """An article page with `section` after the article."""
+    return (
         "<!doctype html><html><head><title>Harbour budget</title></head><body>"
-        f"<article><h1>Harbour budget</h1>{ARTICLE}</article>"
-        f'<div id="comments">{thread}</div></body></html>'
-    )
-    return [comment for _depth, comment in walk(parse_html(page.encode()).comments)]
+        f"<article><h1>Harbour budget</h1>{ARTICLE}</article>{section}</body></html>"
+    ).encode()
+
+
+def comments_of(thread: str) -> list:
+    doc = parse_html(page_with(f'<div id="comments">{thread}</div>'))
+    return [comment for _depth, comment in walk(doc.comments)]
 
 
 DRUPAL = """
@@ -66,12 +70,8 @@ def test_a_date_alone_stays_at_midnight():
 
 
 def thread_of(thread: str) -> list[tuple[int, str]]:
-    page = (
-        "<!doctype html><html><head><title>Harbour budget</title></head><body>"
-        f"<article><h1>Harbour budget</h1>{ARTICLE}</article>"
-        f'<div id="comments">{thread}</div></body></html>'
-    )
-    return [(depth, c.author_name) for depth, c in walk(parse_html(page.encode()).comments)]
+    doc = parse_html(page_with(f'<div id="comments">{thread}</div>'))
+    return [(depth, c.author_name) for depth, c in walk(doc.comments)]
 
 
 def comment(name: str) -> str:
@@ -100,11 +100,7 @@ def test_a_children_list_beside_its_comment_holds_its_replies():
 
 
 def warnings_of(section: str) -> list[str]:
-    page = (
-        "<!doctype html><html><head><title>Harbour budget</title></head><body>"
-        f"<article><h1>Harbour budget</h1>{ARTICLE}</article>{section}</body></html>"
-    )
-    return [w for w in parse_html(page.encode()).warnings if "comment" in w]
+    return [w for w in parse_html(page_with(section)).warnings if "comment" in w]
 
 
 UNREADABLE = (
@@ -140,10 +136,7 @@ def test_the_warning_reaches_the_import_summary(db, tmp_path):
     from imports.pipeline import import_paths
 
     path = tmp_path / "page.html"
-    path.write_text(
-        "<!doctype html><html><head><title>Harbour budget</title></head><body>"
-        f"<article><h1>Harbour budget</h1>{ARTICLE}</article>{UNREADABLE}</body></html>"
-    )
+    path.write_bytes(page_with(UNREADABLE))
     summary = import_paths([path])
     assert summary.imported == 1
     assert any("the page says it has 3 comments" in w for w in summary.warnings)
